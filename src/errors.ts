@@ -41,6 +41,7 @@ export type ErrorCode =
   | 'E_HIERARCHY_MISSING_PARENT'
   | 'E_HIERARCHY_DUPLICATE'
   | 'E_HIERARCHY_FORMAT'
+  | 'E_HIERARCHY_ROOT'
   | 'E_CONFIG_OPTION'
   | 'E_CONFIG_PARAMS'
   // PostgreSQL edge
