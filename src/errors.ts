@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'E_FORMAT_PADDING'
   | 'E_FORMAT_EXPLICIT_ORDER'
   | 'E_FORMAT_UNDEFINED'
+  | 'E_FORMAT_REGISTER'
   // sketch parameters
   | 'E_PARAM_REGWIDTH_MISMATCH'
   | 'E_PARAM_LOG2M_MISMATCH'
