@@ -1,0 +1,184 @@
+/**
+ * `HllSketch` — a HyperLogLog sketch byte-compatible with PostgreSQL's `hll` extension 2.17
+ * (storage spec v1; interop SPEC). A small facade over private states (./state.ts):
+ * EMPTY → EXPLICIT → REGISTERS, each operation replacing `this.rep` with its successor.
+ *
+ * Typical use: `const s = HllSketch.empty(); s.addHash(lo, hi); s.union(t); s.estimate()`,
+ * where (lo, hi) are the halves `murmurHash3x64h1` writes for a subscriber id, and
+ * `s.toHex()` is what `hll_add_agg(hll_hash_text(id), 14, 5, -1, 1)` would give in SQL.
+ */
+
+import { ReachtreeError } from '../errors.js';
+import { EmptyState, UndefinedState } from './empty.js';
+import { classicCardinality, exactEstimate, registerEstimate, type Estimate } from './estimate.js';
+import { ExplicitState } from './explicit.js';
+import { foldState } from './fold.js';
+import { decodeSketch } from './format/decode.js';
+import { bytesToHex, hexToBytes } from './format/hex.js';
+import { registerTypeFor } from './format/layout.js';
+import { resolveHllParams, shapeOf, type HllParams } from './params.js';
+import { registersFromArray, registersFromEntries } from './registers.js';
+import type { ExplicitLike, RegisterState, State } from './state.js';
+import { checkUnionParams, unionStates } from './union.js';
+
+/** What `toBytes()` would write now (the storage type). */
+export type Representation = 'UNDEFINED' | 'EMPTY' | 'EXPLICIT' | 'SPARSE' | 'FULL';
+
+const TWO_32 = 4294967296n;
+const INT64_MIN = -(2n ** 63n);
+const UINT64_MAX = 2n ** 64n - 1n;
+
+export class HllSketch {
+  private rep: State;
+
+  private constructor(rep: State) {
+    this.rep = rep;
+  }
+
+  /** An EMPTY sketch; parameters default to `DEFAULT_HLL_PARAMS` and are validated. */
+  static empty(params?: Partial<HllParams>): HllSketch {
+    return new HllSketch(new EmptyState(shapeOf(resolveHllParams(params))));
+  }
+
+  /**
+   * Reads storage bytes (e.g. `hll_send` output, or a bytea column), validating everything;
+   * throws `E_FORMAT_*` with a dump of what was found. Decoding accepts everything the 2.17
+   * extension writes, including parameters `HllSketch.empty` refuses (see format/decode.ts).
+   */
+  static fromBytes(bytes: Uint8Array): HllSketch {
+    const d = decodeSketch(bytes);
+    const shape = shapeOf(d.params);
+    switch (d.type) {
+      case 'UNDEFINED':
+        return new HllSketch(new UndefinedState(shape));
+      case 'EMPTY':
+        return new HllSketch(new EmptyState(shape));
+      case 'EXPLICIT':
+        return new HllSketch(new ExplicitState(shape, d.halves, d.count));
+      case 'SPARSE':
+        return new HllSketch(registersFromEntries(shape, d.entries));
+      case 'FULL':
+        return new HllSketch(registersFromArray(shape, d.registers, d.nfilled));
+    }
+  }
+
+  /** Reads the text form: `\x…` (PostgreSQL bytea hex output) or bare hex. */
+  static fromHex(text: string): HllSketch {
+    return HllSketch.fromBytes(hexToBytes(text));
+  }
+
+  get params(): HllParams {
+    return this.rep.shape.params;
+  }
+
+  /** What `toBytes()` would write now; SPARSE vs FULL follows the filled-register count. */
+  get representation(): Representation {
+    const rep = this.rep;
+    if (rep.kind === 'REGISTERS') return registerTypeFor(rep.shape.params, (rep as RegisterState).nfilled);
+    return rep.kind;
+  }
+
+  /**
+   * Adds one hash given as its 32-bit halves (as `murmurHash3x64h1` writes them; signed or
+   * unsigned patterns both work). The per-row hot path: no allocation once registers are dense.
+   */
+  addHash(lo: number, hi: number): void {
+    this.rep = this.rep.add(lo, hi);
+  }
+
+  /** Adds one hash given as a BigInt, signed (`hll_hashval`) or unsigned 64-bit. */
+  addHashBigInt(h: bigint): void {
+    if (typeof h !== 'bigint' || h < INT64_MIN || h > UINT64_MAX) {
+      throw new ReachtreeError('E_INPUT_VALUE', `a hash must be a 64-bit integer, found ${String(h)}`);
+    }
+    const u = BigInt.asUintN(64, h);
+    this.addHash(Number(u % TWO_32), Number(u / TWO_32));
+  }
+
+  /**
+   * Unions `other` into this sketch in place, as `hll_union(this, other)`. Parameters must match
+   * exactly; otherwise throws `E_PARAM_*` with the extension's message word for word.
+   */
+  union(other: HllSketch): void {
+    checkUnionParams(this.params, other.params);
+    this.rep = unionStates(this.rep, other.rep);
+  }
+
+  clone(): HllSketch {
+    return new HllSketch(this.rep.clone());
+  }
+
+  toBytes(): Uint8Array {
+    return this.rep.toBytes();
+  }
+
+  /** `\x` + lowercase hex: PostgreSQL's text form of the same bytes. */
+  toHex(): string {
+    return bytesToHex(this.toBytes());
+  }
+
+  /**
+   * A new sketch at the smaller precision `log2m` (4 ≤ log2m ≤ this one's), other parameters kept:
+   * the sketch that adding the same hashes at that precision would have given (see fold.ts for
+   * the one exception). Lets sketches of different precision be unioned.
+   */
+  fold(log2m: number): HllSketch {
+    const from = this.params.log2m;
+    if (!Number.isInteger(log2m) || log2m < Math.min(4, from) || log2m > from) {
+      throw new ReachtreeError(
+        'E_CONFIG_PARAMS',
+        `fold target log2m must be an integer between ${Math.min(4, from)} and the sketch's own ${from}, found ${String(log2m)}`,
+      );
+    }
+    if (log2m === from) return this.clone();
+    return new HllSketch(foldState(this.rep, shapeOf(Object.freeze({ ...this.params, log2m }))));
+  }
+
+  /**
+   * The number of distinct hashes: exact while EMPTY/EXPLICIT; otherwise Ertl's improved
+   * estimator with its relative standard error and 95 % interval. UNDEFINED sketches have no
+   * cardinality (`E_FORMAT_UNDEFINED`).
+   */
+  estimate(): Estimate {
+    const rep = this.rep;
+    switch (rep.kind) {
+      case 'EMPTY':
+        return exactEstimate(0);
+      case 'EXPLICIT':
+        return exactEstimate((rep as ExplicitLike).count);
+      case 'REGISTERS':
+        return registerEstimate(rep as RegisterState, rep.shape);
+      case 'UNDEFINED':
+        throw new ReachtreeError('E_FORMAT_UNDEFINED', 'an UNDEFINED sketch has no cardinality (hll_cardinality returns NULL)');
+    }
+  }
+
+  /**
+   * `hll_cardinality` bit for bit (float8; NaN where it gives NaN; null for UNDEFINED, where SQL
+   * gives NULL). Throws `E_CONFIG_PARAMS` "number of registers too small" for register sketches
+   * with m ≤ 8, like the extension.
+   */
+  classicCardinality(): number | null {
+    const rep = this.rep;
+    switch (rep.kind) {
+      case 'UNDEFINED':
+        return null;
+      case 'EMPTY':
+        return 0;
+      case 'EXPLICIT':
+        return (rep as ExplicitLike).count;
+      case 'REGISTERS':
+        return classicCardinality(rep as RegisterState, rep.shape);
+    }
+  }
+
+  /** Non-zero registers (0 unless the sketch holds registers). */
+  filledRegisters(): number {
+    return this.rep.kind === 'REGISTERS' ? (this.rep as RegisterState).nfilled : 0;
+  }
+
+  /** Approximate heap bytes held by this sketch (for memory budgets; not exact). */
+  estimateMemoryBytes(): number {
+    return this.rep.memoryBytes();
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The contract between the `HllSketch` facade and its private states (DataSketches-style: each
+ * operation returns the successor state, `this.rep = this.rep.add(lo, hi)`).
+ *
+ * In memory a sketch is UNDEFINED, EMPTY, EXPLICIT or REGISTERS — exactly the extension's
+ * in-memory kinds (SPEC §5). SPARSE vs FULL is not a state: it is decided from the number of
+ * filled registers each time the registers are written. Promotion runs one way only:
+ * EMPTY → EXPLICIT → REGISTERS (compact store → dense store); UNDEFINED absorbs everything.
+ */
+
+import type { RegisterView } from './format/encode.js';
+import type { SketchShape } from './params.js';
+
+export type StateKind = 'UNDEFINED' | 'EMPTY' | 'EXPLICIT' | 'REGISTERS';
+
+export interface State {
+  readonly kind: StateKind;
+  readonly shape: SketchShape;
+  /** Adds one 64-bit hash given as unsigned or signed 32-bit halves; returns the successor. */
+  add(lo: number, hi: number): State;
+  /** An independent copy (no shared arrays). */
+  clone(): State;
+  toBytes(): Uint8Array;
+  /** Approximate heap footprint in bytes (arrays plus a fixed per-object allowance). */
+  memoryBytes(): number;
+}
+
+/** Hashes kept one by one while the set is small (interleaved halves, ascending signed). */
+export interface ExplicitLike extends State {
+  readonly kind: 'EXPLICIT';
+  readonly count: number;
+  /** Calls `fn(lo, hi)` for every stored hash in ascending signed order. */
+  forEachHash(fn: (lo: number, hi: number) => void): void;
+}
+
+/** Registers, whichever store holds them. */
+export interface RegisterState extends State, RegisterView {
+  readonly kind: 'REGISTERS';
+  readonly dense: boolean;
+  /** Raises register `index` to `value` if that is larger; returns the successor store. */
+  setMax(index: number, value: number): RegisterState;
+  add(lo: number, hi: number): RegisterState;
+  clone(): RegisterState;
+  /** Value of register `index` (0 when untouched). */
+  get(index: number): number;
+}
+
+/** Rough fixed cost of a JS object holding one typed array (object + ArrayBuffer headers). */
+export const OBJECT_OVERHEAD_BYTES = 160;
