@@ -150,6 +150,9 @@ class Source implements ByteSource {
       for await (const chunk of gunzip) yield chunk as Buffer;
     } catch (cause) {
       throw fileError(this.name, cause);
+    } finally {
+      // Also when the consumer stops early (break, throw): stop reading and release the file.
+      await it.return?.();
     }
   }
 

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -63,6 +63,23 @@ describe('openSource', () => {
     const path = join(dir, 'empty.csv');
     await writeFile(path, '');
     expect(await readAll(await openSource(path))).toBe('');
+  });
+
+  it('releases the file when the reader stops early', async () => {
+    const plain = join(dir, 'early.csv');
+    const gz = join(dir, 'early.csv.gz');
+    await writeFile(plain, text);
+    await writeFile(gz, gzipSync(text.repeat(50)));
+    const openFds = async (): Promise<number> => (await readdir('/proc/self/fd')).length;
+    const before = await openFds();
+    for (const path of [plain, gz]) {
+      for await (const chunk of await openSource(path, { chunkBytes: 64 })) {
+        expect(chunk.length).toBeGreaterThan(0);
+        break;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await openFds()).toBe(before);
   });
 
   it('fails with E_INPUT_FILE naming a missing file', async () => {

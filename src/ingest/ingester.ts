@@ -1,0 +1,272 @@
+/**
+ * The per-input work of ingest: bytes in, cube cells updated. No I/O, so the same object runs in
+ * the calling thread over a file's chunks or in a worker over a row-aligned byte range.
+ *
+ * Per data row (the hot path, no allocation):
+ *   1. the scanner yields byte ranges of the wanted fields;
+ *   2. the (territory, facet…) bytes are looked up in a FieldKeyTable → cube cell; only a key seen
+ *      for the first time is decoded to strings, resolved through the tree (once per distinct
+ *      code spelling) and checked;
+ *   3. the id's bytes are hashed in place with MurmurHash3 (= hll_hash_text of the UTF-8 id, seed
+ *      from the options) into a reused Uint32Array, and the hash is added to the cell's sketch;
+ *      the cell's subscription count goes up by one.
+ *
+ * Invalid rows — too few fields, an empty id, an unknown or malformed territory code, a reserved
+ * facet value, broken quoting — either throw a ReachtreeError naming file, line, column and value
+ * (default) or, with skipInvalid, go to `onReject` and are counted.
+ */
+import { ReachtreeError, isReachtreeError, type ErrorCode } from '../errors.js';
+import { ALL, type Cell, type Cube } from '../cube/index.js';
+import { murmurHash3x64h1 } from '../hash/index.js';
+import type { TerritoryTree } from '../territory/index.js';
+import { FieldKeyTable } from './keytable.js';
+import type { IngestOptions } from './options.js';
+import { CsvScanner, INVALID, NEED_MORE, decodeClipped } from './scanner.js';
+
+/** A row that was skipped, as written to the rejects file. */
+export interface RejectedRow {
+  readonly file: string;
+  readonly line: number;
+  readonly code: ErrorCode;
+  /** The problem, with column and value (file and line are separate fields). */
+  readonly reason: string;
+  /** The row as it stood in the input, without its line terminator. */
+  readonly raw: string;
+}
+
+/** Where the needed columns are in a file's rows (from its header). */
+export interface ColumnLayout {
+  readonly header: readonly string[];
+  readonly id: number;
+  readonly territory: number;
+  readonly facets: readonly number[];
+}
+
+export interface IngesterInit {
+  readonly options: IngestOptions;
+  readonly tree: TerritoryTree;
+  readonly cube: Cube;
+  /** Name of the input in messages and rejects. */
+  readonly file: string;
+  /** Called for each invalid row when options.skipInvalid; may throw to stop the run. */
+  readonly onReject?: (row: RejectedRow) => void;
+  /** Allocator of the chunks' class (Node: Buffer.allocUnsafe), see ScannerOptions.allocate. */
+  readonly allocate?: (n: number) => Uint8Array;
+  /** For a byte range of a file: the layout from the file's header (the range has none). */
+  readonly layout?: ColumnLayout;
+  /** Line number of the range's first byte (with `layout`). */
+  readonly firstLine?: number;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
+export class Ingester {
+  /** Data rows seen (valid and rejected). */
+  rows = 0;
+  rejected = 0;
+  bytes = 0;
+  private layout: ColumnLayout | undefined;
+  private readonly scanner: CsvScanner;
+  private table: FieldKeyTable<Cell> | undefined;
+  private wanted = 0;
+  private readonly hash = new Uint32Array(2);
+  private readonly options: IngestOptions;
+  private readonly tree: TerritoryTree;
+  private readonly cube: Cube;
+  private readonly file: string;
+  private readonly onReject: ((row: RejectedRow) => void) | undefined;
+
+  constructor(init: IngesterInit) {
+    this.options = init.options;
+    this.tree = init.tree;
+    this.cube = init.cube;
+    this.file = init.file;
+    this.onReject = init.onReject;
+    this.scanner = new CsvScanner({
+      delimiter: init.options.delimiterByte,
+      maxRowBytes: init.options.maxRowBytes,
+      firstLine: init.firstLine ?? 1,
+      stripBom: init.layout === undefined,
+      ...(init.allocate !== undefined ? { allocate: init.allocate } : {}),
+    });
+    if (init.layout !== undefined) this.useLayout(init.layout);
+  }
+
+  /** The column layout, once the header was read. */
+  get columns(): ColumnLayout | undefined {
+    return this.layout;
+  }
+
+  /** Processes one chunk; `final` after the last one (the chunk may be empty). */
+  push(chunk: Uint8Array, final: boolean): void {
+    this.bytes += chunk.length;
+    const sc = this.scanner;
+    sc.feed(chunk, final);
+    if (this.table === undefined && !this.readHeader()) {
+      if (final) {
+        throw new ReachtreeError('E_INPUT_HEADER', `empty input: expected a header with the columns ${this.expectedColumns().join(', ')}`, {
+          location: { file: this.file },
+        });
+      }
+      return;
+    }
+    const table = this.table as FieldKeyTable<Cell>;
+    const idCol = (this.layout as ColumnLayout).id;
+    const wanted = this.wanted;
+    const seed = this.options.hashSeed;
+    const h = this.hash;
+    for (;;) {
+      const r = sc.next();
+      if (r === NEED_MORE) break;
+      this.rows++;
+      if (r === INVALID) {
+        this.quotingIssue();
+        continue;
+      }
+      if (sc.fieldCount < wanted) {
+        this.missingColumn();
+        continue;
+      }
+      const buf = sc.row;
+      const starts = sc.starts;
+      const ends = sc.ends;
+      const idStart = starts[idCol] as number;
+      const idEnd = ends[idCol] as number;
+      if (idEnd === idStart) {
+        this.invalid('E_INPUT_EMPTY_ID', 'empty subscriber id', this.columnName(idCol), '');
+        continue;
+      }
+      let cell = table.get(buf, starts, ends);
+      if (cell === undefined) {
+        cell = this.newKey();
+        if (cell === undefined) continue;
+      }
+      murmurHash3x64h1(buf, idStart, idEnd, seed, h);
+      cell.sketch.addHash(h[0] as number, h[1] as number);
+      cell.subscriptions++;
+    }
+  }
+
+  /** Reads the header row if it has arrived; false while it has not. */
+  private readHeader(): boolean {
+    const sc = this.scanner;
+    const r = sc.next();
+    if (r === NEED_MORE) return false;
+    if (r === INVALID) {
+      const issue = sc.issue;
+      throw new ReachtreeError('E_INPUT_QUOTING', `header: ${issue?.message ?? 'broken quoting'}`, {
+        location: { file: this.file, line: sc.line, column: issue?.field ?? 1, value: issue?.value ?? '' },
+      });
+    }
+    const header: string[] = [];
+    for (let i = 0; i < sc.fieldCount; i++) header.push(utf8.decode(sc.row.subarray(sc.starts[i], sc.ends[i])));
+    this.useLayout(resolveLayout(header, this.options, this.file, sc.line));
+    return true;
+  }
+
+  private useLayout(layout: ColumnLayout): void {
+    this.layout = layout;
+    this.wanted = Math.max(layout.id, layout.territory, ...layout.facets) + 1;
+    this.scanner.setWanted(this.wanted);
+    this.table = new FieldKeyTable<Cell>([layout.territory, ...layout.facets]);
+  }
+
+  /** First sight of a (territory, facets) key: resolve, check, create the cell, remember it. */
+  private newKey(): Cell | undefined {
+    const sc = this.scanner;
+    const layout = this.layout as ColumnLayout;
+    const code = this.fieldText(layout.territory);
+    let node;
+    try {
+      node = this.tree.resolve(code);
+    } catch (e) {
+      if (!isReachtreeError(e)) throw e;
+      this.invalid(e.code, e.message, this.columnName(layout.territory), code);
+      return undefined;
+    }
+    const facetValues: string[] = [];
+    for (const col of layout.facets) {
+      const v = this.fieldText(col);
+      if (v === ALL) {
+        this.invalid('E_INPUT_VALUE', `facet value "${ALL}" is reserved for the union across values`, this.columnName(col), v);
+        return undefined;
+      }
+      facetValues.push(v);
+    }
+    const cell = this.cube.cell(node, facetValues);
+    (this.table as FieldKeyTable<Cell>).add(sc.row, sc.starts, sc.ends, cell);
+    return cell;
+  }
+
+  private missingColumn(): void {
+    const layout = this.layout as ColumnLayout;
+    const have = this.scanner.fieldCount;
+    const needed = [layout.id, layout.territory, ...layout.facets].filter((c) => c >= have).sort((a, b) => a - b);
+    const first = needed[0] as number;
+    this.invalid(
+      'E_INPUT_MISSING_COLUMN',
+      `row has ${have} field${have === 1 ? '' : 's'}, column ${first + 1} is missing`,
+      this.columnName(first),
+      undefined,
+    );
+  }
+
+  private quotingIssue(): void {
+    const issue = this.scanner.issue;
+    const field = issue?.field ?? 1;
+    this.invalid('E_INPUT_QUOTING', issue?.message ?? 'broken quoting', this.columnName(field - 1), issue?.value ?? '');
+  }
+
+  private invalid(code: ErrorCode, message: string, column: string | number, value: string | undefined): void {
+    const sc = this.scanner;
+    if (!this.options.skipInvalid) {
+      throw new ReachtreeError(code, message, { location: { file: this.file, line: sc.line, column, ...(value !== undefined ? { value } : {}) } });
+    }
+    this.rejected++;
+    if (this.onReject === undefined) return;
+    const reason = new ReachtreeError(code, message, { location: { column, ...(value !== undefined ? { value } : {}) } }).message;
+    this.onReject({ file: this.file, line: sc.line, code, reason, raw: decodeClipped(sc.raw, sc.rawStart, sc.rawEnd, 100_000) });
+  }
+
+  private fieldText(col: number): string {
+    const sc = this.scanner;
+    return utf8.decode(sc.row.subarray(sc.starts[col], sc.ends[col]));
+  }
+
+  /** Header name of a 0-based column, or its 1-based number past the header. */
+  private columnName(col: number): string | number {
+    return this.layout?.header[col] ?? col + 1;
+  }
+
+  private expectedColumns(): string[] {
+    return [this.options.idColumn, ...this.options.facetColumns, this.options.territoryColumn];
+  }
+}
+
+/**
+ * Finds the id, territory and facet columns in a header. Names match exactly, or else trimmed
+ * and case-insensitively; a missing or ambiguous column is an E_INPUT_HEADER error naming the
+ * columns found.
+ */
+export function resolveLayout(header: readonly string[], options: IngestOptions, file: string, line = 1): ColumnLayout {
+  const find = (name: string): number => {
+    const exact = header.indexOf(name);
+    if (exact >= 0) {
+      if (header.indexOf(name, exact + 1) >= 0) throw headerError(`column "${name}" appears twice in the header`);
+      return exact;
+    }
+    const norm = name.trim().toLowerCase();
+    const loose = header.flatMap((h, i) => (h.trim().toLowerCase() === norm ? [i] : []));
+    if (loose.length === 1) return loose[0] as number;
+    if (loose.length > 1) throw headerError(`column "${name}" matches ${loose.length} header columns`);
+    const wanted = [options.idColumn, ...options.facetColumns, options.territoryColumn];
+    throw headerError(`missing column "${name}" (needed: ${wanted.join(', ')}; found: ${header.map((h) => JSON.stringify(h)).join(', ')})`);
+  };
+  const headerError = (message: string): ReachtreeError => new ReachtreeError('E_INPUT_HEADER', message, { location: { file, line } });
+  return Object.freeze({
+    header: Object.freeze([...header]),
+    id: find(options.idColumn),
+    territory: find(options.territoryColumn),
+    facets: Object.freeze(options.facetColumns.map(find)),
+  });
+}

@@ -1,0 +1,257 @@
+/**
+ * Ingest entry points: files (paths, '-' for stdin, plain or gzip), a Node stream / async iterable
+ * of bytes, or an async iterable of row objects, into one cube of cells.
+ *
+ * The shell around `Ingester` only moves bytes: it opens sources, feeds their chunks, collects
+ * rejected rows into the rejects file, enforces maxInvalid, reports progress and returns the cube
+ * with a summary. Memory is bounded by the cells (plus one chunk and one row), never by the rows:
+ * nothing per row is kept.
+ *
+ * Failure semantics: without skipInvalid the first invalid row throws its ReachtreeError (file,
+ * line, column, value) and nothing is written; with skipInvalid, more than maxInvalid rejected rows
+ * throw E_INPUT_TOO_MANY_INVALID after the rejects file has been written.
+ */
+import { ReachtreeError, isReachtreeError, type ErrorCode } from '../errors.js';
+import { ALL, Cube, type Cell } from '../cube/index.js';
+import { murmurHash3x64h1 } from '../hash/index.js';
+import { resolveHllParams, type HllParams } from '../sketch/index.js';
+import type { TerritoryTree } from '../territory/index.js';
+import { Ingester, type RejectedRow } from './ingester.js';
+import { resolveIngestOptions, type IngestArgs, type IngestOptions } from './options.js';
+import { ProgressReporter, type IngestSummary, type ProgressSink } from './progress.js';
+import { RejectsWriter, csvField } from './rejects.js';
+import { openSource, streamSource, type ByteSource } from './sources.js';
+
+export interface IngestResult {
+  readonly cube: Cube;
+  readonly summary: IngestSummary;
+}
+
+/** Where ingest reads stdin and writes progress (injectable for tests and embedding). */
+export interface IngestIo {
+  readonly stdin?: AsyncIterable<Uint8Array>;
+  readonly stderr?: ProgressSink;
+  /** Cube to add to (default: a new one with the given params and the options' facet columns). */
+  readonly cube?: Cube;
+}
+
+const allocate = (n: number): Uint8Array => Buffer.allocUnsafe(n);
+const EMPTY = Buffer.alloc(0);
+
+/** Ingests CSV files ('-' = stdin; plain or gzip) in order into one cube. */
+export async function ingestFiles(
+  paths: readonly string[],
+  tree: TerritoryTree,
+  args: IngestArgs = {},
+  params: Partial<HllParams> = {},
+  io: IngestIo = {},
+): Promise<IngestResult> {
+  const options = resolveIngestOptions(args);
+  // Open every file first: a typo in the last path fails before minutes of work on the first.
+  const sources: ByteSource[] = [];
+  try {
+    for (const path of paths) sources.push(await openSource(path, { chunkBytes: options.chunkBytes, ...(io.stdin ? { stdin: io.stdin } : {}) }));
+  } catch (e) {
+    await Promise.all(sources.map((s) => s.close()));
+    throw e;
+  }
+  return run(sources, tree, options, params, io);
+}
+
+/** Ingests one CSV byte stream (a Node Readable or any async iterable of bytes; gzip is detected). */
+export async function ingestStream(
+  stream: AsyncIterable<Uint8Array>,
+  name: string,
+  tree: TerritoryTree,
+  args: IngestArgs = {},
+  params: Partial<HllParams> = {},
+  io: IngestIo = {},
+): Promise<IngestResult> {
+  return run([streamSource(stream, name)], tree, resolveIngestOptions(args), params, io);
+}
+
+async function run(
+  sources: readonly ByteSource[],
+  tree: TerritoryTree,
+  options: IngestOptions,
+  params: Partial<HllParams>,
+  io: IngestIo,
+): Promise<IngestResult> {
+  const started = performance.now();
+  const cube = io.cube ?? new Cube(resolveHllParams(params), options.facetColumns);
+  const session = new RejectSession(options);
+  const progress = progressFor(options, io);
+  let rows = 0;
+  let rejected = 0;
+  let bytes = 0;
+  try {
+    for (const source of sources) {
+      const ingester = new Ingester({ options, tree, cube, file: source.name, onReject: (r) => session.add(r), allocate });
+      for await (const chunk of source) {
+        ingester.push(chunk, false);
+        await session.flush();
+        progress?.update({ file: source.name, rows: rows + ingester.rows, bytesRead: source.bytesRead, size: source.size });
+      }
+      ingester.push(EMPTY, true);
+      rows += ingester.rows;
+      rejected += ingester.rejected;
+      bytes += ingester.bytes;
+    }
+  } catch (e) {
+    progress?.finish();
+    await Promise.all(sources.map((s) => s.close()));
+    await session.fail(e);
+    throw e;
+  }
+  progress?.finish();
+  await session.close();
+  return {
+    cube,
+    summary: { files: sources.length, rowsRead: rows, rowsRejected: rejected, cells: cube.size, bytes, elapsedMs: performance.now() - started },
+  };
+}
+
+/** A row for `ingestRows`: column name → value (extra properties are ignored). */
+export type RowObject = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Ingests row objects (e.g. from a database cursor or fast-csv with headers) with the same checks
+ * and the same hashing as the CSV path: the id's UTF-8 bytes through hll_hash_text. Row n (1-based)
+ * is reported as line n of `name`.
+ */
+export async function ingestRows(
+  rows: AsyncIterable<RowObject> | Iterable<RowObject>,
+  tree: TerritoryTree,
+  args: IngestArgs = {},
+  params: Partial<HllParams> = {},
+  io: IngestIo & { readonly name?: string } = {},
+): Promise<IngestResult> {
+  const options = resolveIngestOptions(args);
+  const started = performance.now();
+  const cube = io.cube ?? new Cube(resolveHllParams(params), options.facetColumns);
+  const session = new RejectSession(options);
+  const ingester = new RowIngester(options, tree, cube, io.name ?? 'rows', session);
+  try {
+    for await (const row of rows) {
+      ingester.push(row);
+      if ((ingester.rows & 0xfff) === 0) await session.flush();
+    }
+  } catch (e) {
+    await session.fail(e);
+    throw e;
+  }
+  await session.close();
+  return {
+    cube,
+    summary: { files: 1, rowsRead: ingester.rows, rowsRejected: ingester.rejected, cells: cube.size, bytes: 0, elapsedMs: performance.now() - started },
+  };
+}
+
+/** The row-object counterpart of Ingester: same checks, same messages, strings instead of bytes. */
+class RowIngester {
+  rows = 0;
+  rejected = 0;
+  private readonly cells = new Map<string, Cell>();
+  private readonly enc = new TextEncoder();
+  private readonly hash = new Uint32Array(2);
+  private readonly columns: readonly string[];
+
+  constructor(
+    private readonly options: IngestOptions,
+    private readonly tree: TerritoryTree,
+    private readonly cube: Cube,
+    private readonly file: string,
+    private readonly session: RejectSession,
+  ) {
+    this.columns = [options.idColumn, ...options.facetColumns, options.territoryColumn];
+  }
+
+  push(row: RowObject): void {
+    this.rows++;
+    const o = this.options;
+    const missing = this.columns.find((c) => typeof row[c] !== 'string');
+    if (missing !== undefined) return this.invalid(row, 'E_INPUT_MISSING_COLUMN', 'row has no such column', missing, undefined);
+    const id = row[o.idColumn] as string;
+    if (id === '') return this.invalid(row, 'E_INPUT_EMPTY_ID', 'empty subscriber id', o.idColumn, '');
+    const code = row[o.territoryColumn] as string;
+    const facetValues = o.facetColumns.map((c) => row[c] as string);
+    const key = JSON.stringify([code, ...facetValues]);
+    let cell = this.cells.get(key);
+    if (cell === undefined) {
+      let node;
+      try {
+        node = this.tree.resolve(code);
+      } catch (e) {
+        if (!isReachtreeError(e)) throw e;
+        return this.invalid(row, e.code, e.message, o.territoryColumn, code);
+      }
+      const reserved = facetValues.indexOf(ALL);
+      if (reserved >= 0) {
+        return this.invalid(row, 'E_INPUT_VALUE', `facet value "${ALL}" is reserved for the union across values`, o.facetColumns[reserved] as string, ALL);
+      }
+      cell = this.cube.cell(node, facetValues);
+      this.cells.set(key, cell);
+    }
+    const bytes = this.enc.encode(id);
+    murmurHash3x64h1(bytes, 0, bytes.length, o.hashSeed, this.hash);
+    cell.sketch.addHash(this.hash[0] as number, this.hash[1] as number);
+    cell.subscriptions++;
+  }
+
+  private invalid(row: RowObject, code: ErrorCode, message: string, column: string, value: string | undefined): void {
+    const location = { column, ...(value !== undefined ? { value } : {}) };
+    if (!this.options.skipInvalid) throw new ReachtreeError(code, message, { location: { file: this.file, line: this.rows, ...location } });
+    this.rejected++;
+    const raw = this.columns.map((c) => csvField(row[c] ?? '')).join(',');
+    this.session.add({ file: this.file, line: this.rows, code, reason: new ReachtreeError(code, message, { location }).message, raw });
+  }
+}
+
+/** Counting, the maxInvalid limit and the rejects file, shared by every input of one run. */
+class RejectSession {
+  private count = 0;
+  private readonly writer: RejectsWriter | undefined;
+  private first: RejectedRow | undefined;
+
+  constructor(private readonly options: IngestOptions) {
+    this.writer = options.rejectsFile !== undefined ? new RejectsWriter(options.rejectsFile) : undefined;
+  }
+
+  /** Records a rejected row; throws E_INPUT_TOO_MANY_INVALID once past the limit. */
+  add(row: RejectedRow): void {
+    this.count++;
+    this.first ??= row;
+    this.writer?.add(row);
+    this.check();
+  }
+
+  private check(): void {
+    if (this.count <= this.options.maxInvalid) return;
+    const where = this.options.rejectsFile !== undefined ? `; the rejected rows are in ${this.options.rejectsFile}` : '';
+    const first = this.first as RejectedRow;
+    throw new ReachtreeError(
+      'E_INPUT_TOO_MANY_INVALID',
+      `more than ${this.options.maxInvalid} invalid row${this.options.maxInvalid === 1 ? '' : 's'} (the first: ${first.file}, line ${first.line}: ${first.reason})${where}`,
+    );
+  }
+
+  async flush(): Promise<void> {
+    await this.writer?.flush();
+  }
+
+  async close(): Promise<void> {
+    await this.writer?.close();
+  }
+
+  /** After a failure: keep the rejects file only when it explains the failure. */
+  async fail(e: unknown): Promise<void> {
+    if (e instanceof ReachtreeError && e.code === 'E_INPUT_TOO_MANY_INVALID') await this.writer?.close();
+    else await this.writer?.abort();
+  }
+}
+
+function progressFor(options: IngestOptions, io: IngestIo): ProgressReporter | undefined {
+  const sink = io.stderr ?? process.stderr;
+  const on = options.progress === 'auto' ? sink.isTTY === true : options.progress;
+  return on ? new ProgressReporter(sink) : undefined;
+}
