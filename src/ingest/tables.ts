@@ -118,6 +118,44 @@ export async function readNamesCsv(file: string, options: ReadNamesOptions = {})
   return names;
 }
 
+/**
+ * A truth file (`code,<facet columns…>,unique[,subscriptions]`, as the samples ship): the exact
+ * number of distinct people per territory and facet value ('*' = all). Counts must be whole
+ * non-negative numbers.
+ */
+export interface TruthRecord {
+  readonly code: string;
+  readonly facets: readonly string[];
+  readonly unique: number;
+  readonly subscriptions?: number;
+}
+
+export async function readTruthCsv(file: string, facetNames: readonly string[]): Promise<TruthRecord[]> {
+  const spec: TableSpec = {
+    what: 'truth',
+    required: ['code', ...facetNames.map((f) => f.toLowerCase()), 'unique'],
+    optional: ['subscriptions'],
+    headerCode: 'E_INPUT_HEADER',
+    shortCode: 'E_INPUT_MISSING_COLUMN',
+    longCode: 'E_INPUT_VALUE',
+  };
+  const { columns, records } = await readTable(file, spec);
+  const at = (name: string): number => columns.get(name) as number;
+  const count = (r: TableRecord, column: string): number => {
+    const raw = r.fields[at(column)] ?? '';
+    if (!/^\d+$/.test(raw)) {
+      throw new ReachtreeError('E_INPUT_VALUE', `expected a whole non-negative count`, { location: { file, line: r.line, column, value: raw } });
+    }
+    return Number(raw);
+  };
+  return records.map((r) => ({
+    code: r.fields[at('code')] ?? '',
+    facets: facetNames.map((f) => r.fields[at(f.toLowerCase())] ?? ''),
+    unique: count(r, 'unique'),
+    ...(columns.has('subscriptions') ? { subscriptions: count(r, 'subscriptions') } : {}),
+  }));
+}
+
 /** Reads the header and records of a table, checking columns and field counts. */
 async function readTable(file: string, spec: TableSpec): Promise<{ columns: Map<string, number>; records: TableRecord[] }> {
   const all = await readRecords(file);

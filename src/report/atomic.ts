@@ -6,7 +6,7 @@
  * including an exception thrown by the content iterator mid-way — removes the temporary file
  * and leaves a previous version of the target untouched.
  */
-import { open, rename, rm } from 'node:fs/promises';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ReachtreeError } from '../errors.js';
 
@@ -16,17 +16,19 @@ export type FileContent = string | Uint8Array | AsyncIterable<string | Uint8Arra
 
 export async function writeFileAtomic(path: string, content: FileContent): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${tempCounter++}`);
-  let handle;
+  let handle: FileHandle | undefined;
   try {
     handle = await open(temp, 'wx');
   } catch (cause) {
     throw new ReachtreeError('E_OUTPUT_WRITE', `cannot create output next to ${path}: ${describe(cause)}`, { cause });
   }
   try {
+    const file = handle;
+    const write = (piece: string | Uint8Array) => (typeof piece === 'string' ? file.write(piece) : file.write(piece));
     if (typeof content === 'string' || content instanceof Uint8Array) {
-      await handle.write(content);
+      await write(content);
     } else {
-      for await (const piece of content) await handle.write(piece);
+      for await (const piece of content) await write(piece);
     }
     await handle.sync();
     await handle.close();
