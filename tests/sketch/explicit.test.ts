@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { HllSketch } from '../../src/sketch/index.js';
+import { HllSketch, type HllParams } from '../../src/sketch/index.js';
 import { addHalves, addUsers, buildUsers, prng, randomHashes } from './support.js';
 
 describe('EXPLICIT', () => {
-  it.each([
+  it.each<[Partial<HllParams>, number]>([
     [{ log2m: 11, expthresh: 1 }, 1],
     [{ log2m: 11, expthresh: 16 }, 16],
     [{ log2m: 11 }, 160],
