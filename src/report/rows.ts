@@ -16,8 +16,6 @@
  */
 import type { RolledCell } from '../cube/index.js';
 
-export const ALL_FACETS = '*';
-
 export type Bound = 'subscriptions' | 'largest exact child';
 
 export interface ReportRow {
