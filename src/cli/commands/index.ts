@@ -5,6 +5,7 @@ import { estimateCommand } from './estimate.js';
 import { inspectCommand } from './inspect.js';
 import { mergeCommand } from './merge.js';
 import { reportCommand } from './report.js';
+import { sampleCommand } from './sample.js';
 import { sketchCommand } from './sketch.js';
 import { unionCommand } from './union.js';
 
@@ -13,6 +14,7 @@ export const commands: ReadonlyArray<CommandModule<object, never>> = [
   buildCommand,
   mergeCommand,
   reportCommand,
+  sampleCommand,
   sketchCommand,
   inspectCommand,
   unionCommand,
