@@ -42,10 +42,48 @@ export interface ColumnLayout {
   readonly facets: readonly number[];
 }
 
+/** A problem with a key's territory (no location: the ingester adds file, line, column, value). */
+export interface KeyProblem {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+/**
+ * How a (territory, facet values) key seen for the first time becomes a cell: through the tree
+ * into the cube (`TreeCells`), or, in a worker, into a local cell checked later by the main
+ * thread (`parallel.ts`).
+ */
+export interface CellSource {
+  cellFor(territory: string, facetValues: string[], line: number): Cell | KeyProblem;
+}
+
+/** Resolves the territory through the tree and takes the cube's cell. */
+export class TreeCells implements CellSource {
+  constructor(
+    private readonly tree: TerritoryTree,
+    private readonly cube: Cube,
+  ) {}
+
+  cellFor(territory: string, facetValues: string[]): Cell | KeyProblem {
+    let node;
+    try {
+      node = this.tree.resolve(territory);
+    } catch (e) {
+      if (!isReachtreeError(e)) throw e;
+      return { code: e.code, message: e.message };
+    }
+    return this.cube.cell(node, facetValues);
+  }
+}
+
+export function isKeyProblem(x: Cell | KeyProblem): x is KeyProblem {
+  return (x as KeyProblem).code !== undefined;
+}
+
 export interface IngesterInit {
   readonly options: IngestOptions;
-  readonly tree: TerritoryTree;
-  readonly cube: Cube;
+  /** Where cells come from (e.g. `new TreeCells(tree, cube)`). */
+  readonly cells: CellSource;
   /** Name of the input in messages and rejects. */
   readonly file: string;
   /** Called for each invalid row when options.skipInvalid; may throw to stop the run. */
@@ -66,30 +104,50 @@ export class Ingester {
   rejected = 0;
   bytes = 0;
   private layout: ColumnLayout | undefined;
-  private readonly scanner: CsvScanner;
+  private scanner: CsvScanner;
   private table: FieldKeyTable<Cell> | undefined;
   private wanted = 0;
   private readonly hash = new Uint32Array(2);
   private readonly options: IngestOptions;
-  private readonly tree: TerritoryTree;
-  private readonly cube: Cube;
+  private readonly cells: CellSource;
   private readonly file: string;
+  private readonly allocate: ((n: number) => Uint8Array) | undefined;
+  /** Skip hashing and cell updates: only find invalid rows (the parallel path's rejects pass). */
+  checkOnly = false;
   private readonly onReject: ((row: RejectedRow) => void) | undefined;
 
   constructor(init: IngesterInit) {
     this.options = init.options;
-    this.tree = init.tree;
-    this.cube = init.cube;
+    this.cells = init.cells;
     this.file = init.file;
     this.onReject = init.onReject;
-    this.scanner = new CsvScanner({
-      delimiter: init.options.delimiterByte,
-      maxRowBytes: init.options.maxRowBytes,
-      firstLine: init.firstLine ?? 1,
-      stripBom: init.layout === undefined,
-      ...(init.allocate !== undefined ? { allocate: init.allocate } : {}),
-    });
+    this.allocate = init.allocate;
+    this.scanner = this.newScanner(init.firstLine ?? 1, init.layout === undefined);
     if (init.layout !== undefined) this.useLayout(init.layout);
+  }
+
+  /**
+   * Starts an independent piece of the input (a worker's unit): a fresh scanner whose first row
+   * is at a row start, numbered from `firstLine`; the cells and the key table carry over.
+   */
+  startUnit(firstLine = 1): void {
+    this.scanner = this.newScanner(firstLine, false);
+    if (this.wanted > 0) this.scanner.setWanted(this.wanted);
+  }
+
+  /** Line number the next row would start at (lines consumed = this − first line). */
+  get nextLine(): number {
+    return this.scanner.currentLine;
+  }
+
+  private newScanner(firstLine: number, stripBom: boolean): CsvScanner {
+    return new CsvScanner({
+      delimiter: this.options.delimiterByte,
+      maxRowBytes: this.options.maxRowBytes,
+      firstLine,
+      stripBom,
+      ...(this.allocate !== undefined ? { allocate: this.allocate } : {}),
+    });
   }
 
   /** The column layout, once the header was read. */
@@ -141,6 +199,7 @@ export class Ingester {
         cell = this.newKey();
         if (cell === undefined) continue;
       }
+      if (this.checkOnly) continue;
       murmurHash3x64h1(buf, idStart, idEnd, seed, h);
       cell.sketch.addHash(h[0] as number, h[1] as number);
       cell.subscriptions++;
@@ -171,29 +230,24 @@ export class Ingester {
     this.table = new FieldKeyTable<Cell>([layout.territory, ...layout.facets]);
   }
 
-  /** First sight of a (territory, facets) key: resolve, check, create the cell, remember it. */
+  /** First sight of a (territory, facets) key: check, get the cell, remember it. */
   private newKey(): Cell | undefined {
     const sc = this.scanner;
     const layout = this.layout as ColumnLayout;
-    const code = this.fieldText(layout.territory);
-    let node;
-    try {
-      node = this.tree.resolve(code);
-    } catch (e) {
-      if (!isReachtreeError(e)) throw e;
-      this.invalid(e.code, e.message, this.columnName(layout.territory), code);
+    const facetValues: string[] = [];
+    for (const col of layout.facets) facetValues.push(this.fieldText(col));
+    // Before the territory: a row with a reserved value must not create a cell.
+    const reserved = facetValues.indexOf(ALL);
+    if (reserved >= 0) {
+      this.invalid('E_INPUT_VALUE', `facet value "${ALL}" is reserved for the union across values`, this.columnName(layout.facets[reserved] as number), ALL);
       return undefined;
     }
-    const facetValues: string[] = [];
-    for (const col of layout.facets) {
-      const v = this.fieldText(col);
-      if (v === ALL) {
-        this.invalid('E_INPUT_VALUE', `facet value "${ALL}" is reserved for the union across values`, this.columnName(col), v);
-        return undefined;
-      }
-      facetValues.push(v);
+    const code = this.fieldText(layout.territory);
+    const cell = this.cells.cellFor(code, facetValues, sc.line);
+    if (isKeyProblem(cell)) {
+      this.invalid(cell.code, cell.message, this.columnName(layout.territory), code);
+      return undefined;
     }
-    const cell = this.cube.cell(node, facetValues);
     (this.table as FieldKeyTable<Cell>).add(sc.row, sc.starts, sc.ends, cell);
     return cell;
   }

@@ -16,7 +16,7 @@ import { ALL, Cube, type Cell } from '../cube/index.js';
 import { murmurHash3x64h1 } from '../hash/index.js';
 import { resolveHllParams, type HllParams } from '../sketch/index.js';
 import type { TerritoryTree } from '../territory/index.js';
-import { Ingester, type RejectedRow } from './ingester.js';
+import { Ingester, TreeCells, type RejectedRow } from './ingester.js';
 import { resolveIngestOptions, type IngestArgs, type IngestOptions } from './options.js';
 import { ProgressReporter, type IngestSummary, type ProgressSink } from './progress.js';
 import { RejectsWriter, csvField } from './rejects.js';
@@ -86,7 +86,7 @@ async function run(
   let bytes = 0;
   try {
     for (const source of sources) {
-      const ingester = new Ingester({ options, tree, cube, file: source.name, onReject: (r) => session.add(r), allocate });
+      const ingester = new Ingester({ options, cells: new TreeCells(tree, cube), file: source.name, onReject: (r) => session.add(r), allocate });
       for await (const chunk of source) {
         ingester.push(chunk, false);
         await session.flush();
@@ -178,16 +178,16 @@ class RowIngester {
     const key = JSON.stringify([code, ...facetValues]);
     let cell = this.cells.get(key);
     if (cell === undefined) {
+      const reserved = facetValues.indexOf(ALL);
+      if (reserved >= 0) {
+        return this.invalid(row, 'E_INPUT_VALUE', `facet value "${ALL}" is reserved for the union across values`, o.facetColumns[reserved] as string, ALL);
+      }
       let node;
       try {
         node = this.tree.resolve(code);
       } catch (e) {
         if (!isReachtreeError(e)) throw e;
         return this.invalid(row, e.code, e.message, o.territoryColumn, code);
-      }
-      const reserved = facetValues.indexOf(ALL);
-      if (reserved >= 0) {
-        return this.invalid(row, 'E_INPUT_VALUE', `facet value "${ALL}" is reserved for the union across values`, o.facetColumns[reserved] as string, ALL);
       }
       cell = this.cube.cell(node, facetValues);
       this.cells.set(key, cell);

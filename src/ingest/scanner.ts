@@ -119,6 +119,7 @@ export class CsvScanner {
   private store: Uint8Array; // an unfinished row, then the next chunk appended
   private leftover = 0; // bytes of an unfinished row kept at store[0, leftover)
   private nextLine: number;
+  private base = 0; // input offset of work[0]
   private bomPending: boolean;
   private discarding = false; // skipping the rest of an over-long line
   private quoteAt = -1; // next quote at or after pos in work, NOWHERE if none, -1 if unknown
@@ -160,12 +161,22 @@ export class CsvScanner {
   }
 
   /**
+   * Bytes consumed since the first feed(): the offset where the next row starts. After next()
+   * returned NEED_MORE it is the end of the last complete row (the rest is kept for the next
+   * chunk) — a safe place to cut the input.
+   */
+  get consumed(): number {
+    return this.base + this.pos;
+  }
+
+  /**
    * Hands the next chunk to the scanner. The chunk is only read, and only until next() returns
    * NEED_MORE (an unfinished row is copied then), so the caller may reuse it afterwards. Call
    * next() until it returns NEED_MORE before feeding again. `final` marks the end of input
    * (the chunk may then be empty).
    */
   feed(chunk: Uint8Array, final: boolean): void {
+    if (this.leftover === 0) this.base += this.end;
     if (this.leftover > 0) {
       this.ensureStore(this.leftover + chunk.length);
       this.store.set(chunk, this.leftover);
@@ -446,6 +457,7 @@ export class CsvScanner {
   /** Copies the unfinished bytes [pos, end) aside for the next feed(). */
   private keep(pos: number): ScanResult {
     const rest = this.end - pos;
+    this.base += pos;
     if (this.work === this.store) {
       this.store.copyWithin(0, pos, this.end);
     } else {

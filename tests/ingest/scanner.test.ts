@@ -217,6 +217,19 @@ describe('CsvScanner', () => {
     }
   });
 
+  it('tells how many bytes it consumed: the end of the last complete row', () => {
+    const sc = new CsvScanner();
+    const consumedAfter = (chunk: string, final = false): number => {
+      sc.feed(enc.encode(chunk), final);
+      while (sc.next() !== NEED_MORE);
+      return sc.consumed;
+    };
+    expect(consumedAfter('a,b\nc,')).toBe(4);
+    expect(consumedAfter('d\n"e\n')).toBe(8);
+    expect(consumedAfter('f",g\nh')).toBe(16);
+    expect(consumedAfter('', true)).toBe(17);
+  });
+
   it('starts counting at firstLine', () => {
     expect(scan('a\nb\n', { firstLine: 101 })).toEqual(rows([101, ['a']], [102, ['b']]));
   });
