@@ -102,6 +102,11 @@ export class CsvScanner {
   raw: Uint8Array;
   rawStart = 0;
   rawEnd = 0;
+  /** True while the rest of an over-long line is being skipped (it continues in the next chunk). */
+  get discarding(): boolean {
+    return this.discardingRest;
+  }
+
   /** Set when next() returned INVALID. */
   issue: ScanIssue | null = null;
 
@@ -121,13 +126,12 @@ export class CsvScanner {
   private nextLine: number;
   private base = 0; // input offset of work[0]
   private bomPending: boolean;
-  private discarding = false; // skipping the rest of an over-long line
+  private discardingRest = false; // skipping the rest of an over-long line
   private quoteAt = -1; // next quote at or after pos in work, NOWHERE if none, -1 if unknown
   private delimAt = -1; // same for the delimiter
   private scratch: Uint8Array; // unescaped fields of a quoted row
   private slowEnd = 0; // slow path: where the row (with its terminator) ends
   private slowLines = 0; // slow path: newlines inside quoted fields
-  private slowInQuote = false; // slow path, incomplete: stopped inside quotes
 
   constructor(options: ScannerOptions = {}) {
     this.delimiter = options.delimiter ?? 0x2c;
@@ -204,15 +208,15 @@ export class CsvScanner {
       const buf = this.work;
       const end = this.end;
       let pos = this.pos;
-      if (this.discarding) {
+      if (this.discardingRest) {
         const nl = buf.indexOf(LF, pos);
         if (nl < 0 || nl >= end) {
           this.pos = end;
-          if (this.final) this.discarding = false;
+          if (this.final) this.discardingRest = false;
           return NEED_MORE;
         }
         this.pos = nl + 1;
-        this.discarding = false;
+        this.discardingRest = false;
         continue;
       }
       if (this.bomPending) {
@@ -226,7 +230,7 @@ export class CsvScanner {
       let lineEnd = buf.indexOf(LF, pos);
       let rowEnd: number; // after the terminator
       if (lineEnd < 0 || lineEnd >= end) {
-        if (!this.final) return this.needMore(pos, false);
+        if (!this.final) return this.needMore(pos);
         lineEnd = end;
         rowEnd = end;
       } else {
@@ -248,6 +252,7 @@ export class CsvScanner {
         this.quoteAt = quoteAt;
       }
       if (quoteAt >= lineEnd) {
+        if (rowEnd - pos > this.maxRowBytes) return this.tooLong(pos);
         this.fastFields(buf, pos, contentEnd, end);
         this.row = buf;
         this.raw = buf;
@@ -260,6 +265,7 @@ export class CsvScanner {
 
       const outcome = this.slowRow(buf, pos, end, this.final);
       if (outcome === SLOW_ROW) {
+        if (this.slowEnd - pos > this.maxRowBytes) return this.tooLong(pos);
         this.line = this.nextLine;
         this.nextLine += 1 + this.slowLines;
         this.row = this.scratch;
@@ -273,14 +279,14 @@ export class CsvScanner {
         return ROW;
       }
       if (outcome === SLOW_INCOMPLETE) {
-        if (!this.final) return this.needMore(pos, this.slowInQuote);
+        if (!this.final) return this.needMore(pos);
         // Only an open quote leaves a row incomplete at the end of input.
         const field = this.fieldNumberAt(buf, pos, end);
         return this.reject(pos, end, pos, 'unterminated quoted field: the opening quote has no closing quote before the end of input', field);
       }
       // SLOW_ERROR: issue set; the row ends at the first LF after the error.
       const nl = buf.indexOf(LF, this.slowEnd);
-      if ((nl < 0 || nl >= end) && !this.final) return this.needMore(pos, false);
+      if ((nl < 0 || nl >= end) && !this.final) return this.needMore(pos);
       return this.finishReject(pos, nl < 0 || nl >= end ? end : nl + 1);
     }
   }
@@ -410,7 +416,6 @@ export class CsvScanner {
       }
     }
     if (!final || state === QUOTED) {
-      this.slowInQuote = state === QUOTED;
       return SLOW_INCOMPLETE;
     }
     // End of input ends the row; a trailing CR is a line terminator cut short.
@@ -443,15 +448,22 @@ export class CsvScanner {
    * Not enough bytes to finish the row at `pos`: keep them for the next chunk, unless the row is
    * already longer than maxRowBytes, which makes it invalid.
    */
-  private needMore(pos: number, inQuote: boolean): ScanResult {
+  private needMore(pos: number): ScanResult {
     this.pos = pos;
     if (this.end - pos <= this.maxRowBytes) return this.keep(pos);
-    const buf = this.work;
-    const field = this.fieldNumberAt(buf, pos, this.end);
-    const message = inQuote
-      ? `unterminated quoted field: no closing quote within ${this.maxRowBytes} bytes`
-      : `row longer than ${this.maxRowBytes} bytes`;
-    return this.reject(pos, this.end, pos, message, field);
+    return this.tooLong(pos);
+  }
+
+  /**
+   * A row longer than maxRowBytes, found complete or not: the same issue either way (so the
+   * outcome does not depend on where chunks end), and the row is taken to end at its first LF.
+   */
+  private tooLong(pos: number): ScanResult {
+    const clip = Math.min(200, this.maxRowBytes);
+    const r = this.reject(pos, this.end, pos, `row longer than ${this.maxRowBytes} bytes`, 1, clip);
+    // Only the first maxRowBytes bytes are certain to have been seen, whatever the chunking.
+    this.rawEnd = Math.min(this.rawEnd, this.rawStart + this.maxRowBytes);
+    return r;
   }
 
   /** Copies the unfinished bytes [pos, end) aside for the next feed(). */
@@ -473,14 +485,14 @@ export class CsvScanner {
   }
 
   /** Rejects the row at `pos`: it ends at the first LF at or after `from` (or is discarded up to one). */
-  private reject(pos: number, end: number, from: number, message: string, field: number): ScanResult {
+  private reject(pos: number, end: number, from: number, message: string, field: number, clip = 200): ScanResult {
     const buf = this.work;
     const nl = buf.indexOf(LF, from);
     let valueEnd = pos;
     while (valueEnd < end && buf[valueEnd] !== LF) valueEnd++;
-    this.issue = { message, field, value: decodeClipped(buf, pos, valueEnd) };
+    this.issue = { message, field, value: decodeClipped(buf, pos, valueEnd, clip) };
     if (nl < 0 || nl >= end) {
-      if (!this.final) this.discarding = true;
+      if (!this.final) this.discardingRest = true;
       return this.finishReject(pos, end);
     }
     return this.finishReject(pos, nl + 1);

@@ -172,15 +172,22 @@ describe('CsvScanner', () => {
       const long = 'x'.repeat(100);
       expect(scan(`a,b\n${long}\nc,d\n`, { maxRowBytes: 50 }, [20, 40, 60, 80, 100])).toEqual([
         { line: 1, fields: ['a', 'b'] },
-        { line: 2, invalid: 'row longer than 50 bytes', field: 1, value: 'x'.repeat(56), raw: 'x'.repeat(56) },
+        { line: 2, invalid: 'row longer than 50 bytes', field: 1, value: 'x'.repeat(50), raw: 'x'.repeat(50) },
         { line: 3, fields: ['c', 'd'] },
       ]);
     });
 
-    it('rejects a quote left open for more than maxRowBytes', () => {
+    it('rejects a quote left open for more than maxRowBytes at its first line', () => {
       const out = scan(`a,"${'y\n'.repeat(40)}`, { maxRowBytes: 50 }, [30, 60]);
-      expect(out[0]).toMatchObject({ line: 1, invalid: 'unterminated quoted field: no closing quote within 50 bytes', field: 2, raw: 'a,"y' });
+      expect(out[0]).toEqual({ line: 1, invalid: 'row longer than 50 bytes', field: 1, value: 'a,"y', raw: 'a,"y' });
       expect(out[1]).toEqual({ line: 2, fields: ['y'] });
+    });
+
+    it('rejects a complete row longer than maxRowBytes the same way, whatever the chunking', () => {
+      const input = `a,b\n${'z'.repeat(70)}\n"q\n${'w'.repeat(60)}",e\nc,d\n`;
+      const expected = scan(input, { maxRowBytes: 64 });
+      expect(expected.map((r) => ('invalid' in r ? `${r.line}!` : `${r.line}`))).toEqual(['1', '2!', '3!', '4!', '5']);
+      for (let a = 0; a <= input.length; a += 5) expect(scan(input, { maxRowBytes: 64 }, [a]), `cut at ${a}`).toEqual(expected);
     });
   });
 
