@@ -8,9 +8,10 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { exitCodeFor, isReachtreeError } from '../errors.js';
 import { commands } from './commands/index.js';
+import { protectDashes } from './options.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const cli = yargs(argv as string[])
+  const cli = yargs(protectDashes(argv))
     .scriptName('reachtree')
     .usage('$0 <command> [options]\n\nUnique people behind subscriptions, per territory, with HyperLogLog sketches compatible with PostgreSQL hll.')
     .strict()

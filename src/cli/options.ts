@@ -9,6 +9,26 @@ import type { TreeArgs } from '../jobs.js';
 import { writeFileAtomic, type FileContent } from '../report/atomic.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
 
+/**
+ * yargs drops a lone `-` from positional lists (`estimate -` would read no file at all), so the
+ * command line is rewritten with a stand-in before parsing and `dash()` turns it back into `-`.
+ */
+const DASH = '\u0000stdin';
+
+export function protectDashes(argv: readonly string[]): string[] {
+  return argv.map((a) => (a === '-' ? DASH : a));
+}
+
+export function dash(value: string): string;
+export function dash(value: string | undefined): string | undefined;
+export function dash(value: string | undefined): string | undefined {
+  return value === DASH ? '-' : value;
+}
+
+export function dashes(values: readonly string[]): string[] {
+  return values.map((v) => dash(v));
+}
+
 export interface TreeOptionArgs {
   hierarchy?: string;
   names?: string;
@@ -99,6 +119,7 @@ export function reportFormatFrom(args: ReportOptionArgs): ReportFormat {
 
 /** stdout, or the named file written atomically (complete or absent). */
 export async function writeOutput(out: string | undefined, content: FileContent): Promise<void> {
+  out = dash(out);
   if (out !== undefined && out !== '-') {
     await writeFileAtomic(out, content);
     return;

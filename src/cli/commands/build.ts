@@ -8,7 +8,7 @@ import { formatSummary } from '../../ingest/progress.js';
 import { ingestFiles } from '../../ingest/pipeline.js';
 import { cellsCsv } from '../../ingest/cells.js';
 import { loadTree } from '../../jobs.js';
-import { ingestArgsFrom, treeArgsFrom, withInputOptions, withTreeOptions, writeOutput, type InputOptionArgs, type TreeOptionArgs } from '../options.js';
+import { ingestArgsFrom, treeArgsFrom, withInputOptions, withTreeOptions, writeOutput, type InputOptionArgs, type TreeOptionArgs, dashes } from '../options.js';
 import { sketchParamsFrom, withSketchParams, type SketchParamArgs } from './sketch-params.js';
 
 interface BuildArgs extends SketchParamArgs, TreeOptionArgs, InputOptionArgs {
@@ -32,7 +32,7 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
     ) as never,
   handler: async (args) => {
     const tree = await loadTree(treeArgsFrom(args));
-    const { cube, summary } = await ingestFiles(args.files, tree, ingestArgsFrom(args), sketchParamsFrom(args));
+    const { cube, summary } = await ingestFiles(dashes(args.files), tree, ingestArgsFrom(args), sketchParamsFrom(args));
     await writeOutput(args.out, cellsCsv(cube, tree));
     process.stderr.write(`reachtree: ${formatSummary(summary)}\n`);
   },

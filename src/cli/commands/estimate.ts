@@ -15,6 +15,7 @@ import {
   type InputOptionArgs,
   type ReportOptionArgs,
   type TreeOptionArgs,
+  dashes,
 } from '../options.js';
 import { emitReport } from '../emit.js';
 
@@ -40,7 +41,7 @@ export const estimateCommand: CommandModule<object, EstimateArgs> = {
       ),
     ) as never,
   handler: async (args) => {
-    const result = await estimateFiles(args.files, {
+    const result = await estimateFiles(dashes(args.files), {
       tree: treeArgsFrom(args),
       ingest: ingestArgsFrom(args),
       params: sketchParamsFrom(args),

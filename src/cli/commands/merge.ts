@@ -5,7 +5,7 @@
 import type { CommandModule } from 'yargs';
 import { cellsCsv, readCellsFiles } from '../../ingest/cells.js';
 import { loadTree } from '../../jobs.js';
-import { treeArgsFrom, withTreeOptions, writeOutput, type TreeOptionArgs } from '../options.js';
+import { treeArgsFrom, withTreeOptions, writeOutput, type TreeOptionArgs, dashes } from '../options.js';
 
 interface MergeArgs extends TreeOptionArgs {
   files: string[];
@@ -24,7 +24,7 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
     ) as never,
   handler: async (args) => {
     const tree = await loadTree(treeArgsFrom(args));
-    const { cube, rows } = await readCellsFiles(args.files, tree);
+    const { cube, rows } = await readCellsFiles(dashes(args.files), tree);
     await writeOutput(args.out, cellsCsv(cube, tree));
     process.stderr.write(`reachtree: merged ${rows} cell rows from ${args.files.length} files into ${cube.size} cells\n`);
   },

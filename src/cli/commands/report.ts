@@ -5,7 +5,7 @@
 import type { CommandModule } from 'yargs';
 import { reportFromCells } from '../../jobs.js';
 import { emitReport } from '../emit.js';
-import { levelsFrom, treeArgsFrom, withReportOptions, withTreeOptions, type ReportOptionArgs, type TreeOptionArgs } from '../options.js';
+import { levelsFrom, treeArgsFrom, withReportOptions, withTreeOptions, type ReportOptionArgs, type TreeOptionArgs, dashes } from '../options.js';
 
 interface ReportArgs extends TreeOptionArgs, ReportOptionArgs {
   files: string[];
@@ -23,7 +23,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       ),
     ) as never,
   handler: async (args) => {
-    const result = await reportFromCells(args.files, { tree: treeArgsFrom(args), report: { levels: levelsFrom(args), allNodes: args['all-nodes'] } });
+    const result = await reportFromCells(dashes(args.files), { tree: treeArgsFrom(args), report: { levels: levelsFrom(args), allNodes: args['all-nodes'] } });
     await emitReport(result.rows, result.facetNames, args);
   },
 };

@@ -7,6 +7,7 @@ import { ReachtreeError } from '../../errors.js';
 import { murmurHash3x64h1 } from '../../hash/index.js';
 import { openSource } from '../../ingest/sources.js';
 import { HllSketch } from '../../sketch/index.js';
+import { dash } from '../options.js';
 import { sketchParamsFrom, withSketchParams, type SketchParamArgs } from './sketch-params.js';
 
 interface SketchArgs extends SketchParamArgs {
@@ -29,7 +30,7 @@ export const sketchCommand: CommandModule<object, SketchArgs> = {
     ) as never,
   handler: async (args) => {
     const sketch = HllSketch.empty(sketchParamsFrom(args));
-    await forEachLine(args.file, (bytes, start, end, line, file) => {
+    await forEachLine(dash(args.file), (bytes, start, end, line, file) => {
       if (end === start) {
         throw new ReachtreeError('E_INPUT_EMPTY_ID', 'empty line; every line must hold one id', { location: { file, line, value: '' } });
       }
