@@ -81,10 +81,16 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/** `digits` random lowercase hex digits (a multiple of 8). */
 function hex(next: () => number, digits: number): string {
   let s = '';
-  while (s.length < digits) s += next().toString(16).padStart(8, '0');
-  return s.slice(0, digits);
+  for (let k = 0; k < digits; k += 8) {
+    const v = next();
+    s += (HEX_BYTE[v >>> 24] as string) + HEX_BYTE[(v >>> 16) & 0xff] + HEX_BYTE[(v >>> 8) & 0xff] + HEX_BYTE[v & 0xff];
+  }
+  return s;
 }
 
 /** `n` random 32-hex-digit ids (the shape of an md5/uuid-without-dashes subscriber id). */
@@ -194,9 +200,13 @@ const utf8 = new TextEncoder();
 export function hashIds(ids: readonly string[]): Uint32Array {
   const out = new Uint32Array(ids.length * 2);
   const h = new Uint32Array(2);
+  let buffer = new Uint8Array(256);
   for (let i = 0; i < ids.length; i++) {
-    const bytes = utf8.encode(ids[i] as string);
-    murmurHash3x64h1(bytes, 0, bytes.length, 0, h);
+    const id = ids[i] as string;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit
+    if (buffer.length < id.length * 3) buffer = new Uint8Array(id.length * 3);
+    const { written } = utf8.encodeInto(id, buffer);
+    murmurHash3x64h1(buffer, 0, written, 0, h);
     out[2 * i] = h[0] as number;
     out[2 * i + 1] = h[1] as number;
   }
@@ -208,15 +218,32 @@ export interface IdSet {
   readonly name: string;
   readonly ids: readonly string[];
   readonly hashes: Uint32Array;
+  /** 1 where ids[i]'s hash occurs for the first time in the set, so prefix distinct counts are sums. */
+  readonly firstSeen: Uint8Array;
 }
 
 export function idSet(name: string, ids: readonly string[]): IdSet {
-  return { name, ids, hashes: hashIds(ids) };
+  const hashes = hashIds(ids);
+  const firstSeen = new Uint8Array(ids.length);
+  const seen = new Set<string>();
+  for (let i = 0; i < ids.length; i++) {
+    const key = `${hashes[2 * i]},${hashes[2 * i + 1]}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      firstSeen[i] = 1;
+    }
+  }
+  return { name, ids, hashes, firstSeen };
 }
 
 /** Number of ids needed, from `from` on, until `distinct` distinct hashes were seen (or null). */
 export function idsUntilDistinct(set: IdSet, from: number, distinct: number): number | null {
   if (distinct <= 0) return 0;
+  if (from === 0) {
+    let count = 0;
+    for (let i = 0; i < set.ids.length; i++) if ((count += set.firstSeen[i] as number) >= distinct) return i + 1;
+    return null;
+  }
   const seen = new Set<string>();
   for (let i = from; i < set.ids.length; i++) {
     seen.add(`${set.hashes[2 * i]},${set.hashes[2 * i + 1]}`);
@@ -279,9 +306,9 @@ export function predictedType(s: Setting, distinct: number, filled: number): num
 
 /** The predicted hll_type of each prefix ids[0, n), n from `ns` (ascending), in one pass. */
 export function predictedPrefixTypes(s: Setting, set: IdSet, ns: readonly number[]): Map<number, number> {
-  const seen = new Set<string>();
   const mask = (1 << s.log2m) - 1;
   const marks = new Uint8Array(1 << s.log2m);
+  let distinct = 0;
   let filled = 0;
   let i = 0;
   const types = new Map<number, number>();
@@ -289,13 +316,13 @@ export function predictedPrefixTypes(s: Setting, set: IdSet, ns: readonly number
     for (; i < n; i++) {
       const lo = set.hashes[2 * i] as number;
       const hi = set.hashes[2 * i + 1] as number;
-      seen.add(`${lo},${hi}`);
+      distinct += set.firstSeen[i] as number;
       if ((hi !== 0 || lo >>> s.log2m !== 0) && marks[lo & mask] === 0) {
         marks[lo & mask] = 1;
         filled++;
       }
     }
-    types.set(n, predictedType(s, seen.size, filled));
+    types.set(n, predictedType(s, distinct, filled));
   }
   return types;
 }

@@ -1,6 +1,6 @@
 /**
  * What the interop tests ask the PostgreSQL `hll` server, in bulk: id sets go up once into a
- * temporary table (one `unnest($1::text[])` insert each), sketches come back as `\x…` text with
+ * temporary table (one insert each), sketches come back as `\x…` text with
  * their type, `hll_cardinality` (float8, round-trip exact) and filled-register count.
  */
 import type pg from 'pg';
@@ -11,9 +11,16 @@ export async function createIdTable(client: pg.Client): Promise<void> {
   await client.query('CREATE TEMP TABLE ids (set_name text NOT NULL, ord int NOT NULL, id text NOT NULL, PRIMARY KEY (set_name, ord))');
 }
 
+const SEPARATOR = '\x1f';
+
 /** Uploads an id set and checks it arrived intact (same count, same UTF-8 byte total). */
 export async function uploadIdSet(client: pg.Client, set: IdSet): Promise<void> {
-  await client.query('INSERT INTO ids SELECT $1, ord, id FROM unnest($2::text[]) WITH ORDINALITY AS u(id, ord)', [set.name, set.ids]);
+  // One text joined by U+001F and split by the server: 3× faster than a text[] of 100 000 quoted elements.
+  if (set.ids.some((id) => id.includes(SEPARATOR))) throw new Error(`an id of ${set.name} contains U+001F, the upload separator`);
+  await client.query(`INSERT INTO ids SELECT $1, ord, id FROM string_to_table($2, E'\\x1f') WITH ORDINALITY AS u(id, ord)`, [
+    set.name,
+    set.ids.join(SEPARATOR),
+  ]);
   const r = await client.query<{ n: number; bytes: string }>(
     'SELECT count(*)::int AS n, coalesce(sum(octet_length(id)), 0)::text AS bytes FROM ids WHERE set_name = $1',
     [set.name],
@@ -58,8 +65,9 @@ export function describeSql(h: string): string {
 /** Sketches of the prefixes `ids[0, n)` of a set, for each n, built by hll_add_agg. */
 export async function serverPrefixSketches(client: pg.Client, set: IdSet, s: Setting, ns: readonly number[]): Promise<Map<number, ServerSketch>> {
   const r = await client.query<ServerSketch & { n: number }>(
-    `SELECT n, ${describeSql('h')}
-       FROM (SELECT n, ${sketchSql('$1', '0', 'n', 3)} AS h FROM unnest($2::int[]) AS n) AS q`,
+    // MATERIALIZED: otherwise the planner inlines h into each describeSql column and builds it four times
+    `WITH q AS MATERIALIZED (SELECT n, ${sketchSql('$1', '0', 'n', 3)} AS h FROM unnest($2::int[]) AS n)
+     SELECT n, ${describeSql('h')} FROM q`,
     [set.name, ns, ...settingParams(s)],
   );
   return new Map(r.rows.map((row) => [row.n, row]));
