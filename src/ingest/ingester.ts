@@ -34,6 +34,15 @@ export interface RejectedRow {
   readonly raw: string;
 }
 
+/** An invalid row, without the file: what a worker reports to be located in the whole file. */
+export interface RowIssue {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly line: number;
+  readonly column: string | number;
+  readonly value: string | undefined;
+}
+
 /** Where the needed columns are in a file's rows (from its header). */
 export interface ColumnLayout {
   readonly header: readonly string[];
@@ -112,6 +121,8 @@ export class Ingester {
   private readonly cells: CellSource;
   private readonly file: string;
   private readonly allocate: ((n: number) => Uint8Array) | undefined;
+  /** The invalid row that made push() throw (default mode), for callers that re-locate it. */
+  lastIssue: RowIssue | undefined;
   /** Skip hashing and cell updates: only find invalid rows (the parallel path's rejects pass). */
   checkOnly = false;
   private readonly onReject: ((row: RejectedRow) => void) | undefined;
@@ -161,11 +172,7 @@ export class Ingester {
     const sc = this.scanner;
     sc.feed(chunk, final);
     if (this.table === undefined && !this.readHeader()) {
-      if (final) {
-        throw new ReachtreeError('E_INPUT_HEADER', `empty input: expected a header with the columns ${this.expectedColumns().join(', ')}`, {
-          location: { file: this.file },
-        });
-      }
+      if (final) throw emptyInputError(this.options, this.file);
       return;
     }
     const table = this.table as FieldKeyTable<Cell>;
@@ -208,18 +215,9 @@ export class Ingester {
 
   /** Reads the header row if it has arrived; false while it has not. */
   private readHeader(): boolean {
-    const sc = this.scanner;
-    const r = sc.next();
-    if (r === NEED_MORE) return false;
-    if (r === INVALID) {
-      const issue = sc.issue;
-      throw new ReachtreeError('E_INPUT_QUOTING', `header: ${issue?.message ?? 'broken quoting'}`, {
-        location: { file: this.file, line: sc.line, column: issue?.field ?? 1, value: issue?.value ?? '' },
-      });
-    }
-    const header: string[] = [];
-    for (let i = 0; i < sc.fieldCount; i++) header.push(utf8.decode(sc.row.subarray(sc.starts[i], sc.ends[i])));
-    this.useLayout(resolveLayout(header, this.options, this.file, sc.line));
+    const layout = readHeaderRow(this.scanner, this.options, this.file);
+    if (layout === undefined) return false;
+    this.useLayout(layout);
     return true;
   }
 
@@ -274,6 +272,7 @@ export class Ingester {
   private invalid(code: ErrorCode, message: string, column: string | number, value: string | undefined): void {
     const sc = this.scanner;
     if (!this.options.skipInvalid) {
+      this.lastIssue = { code, message, line: sc.line, column, value };
       throw new ReachtreeError(code, message, { location: { file: this.file, line: sc.line, column, ...(value !== undefined ? { value } : {}) } });
     }
     this.rejected++;
@@ -291,10 +290,30 @@ export class Ingester {
   private columnName(col: number): string | number {
     return this.layout?.header[col] ?? col + 1;
   }
+}
 
-  private expectedColumns(): string[] {
-    return [this.options.idColumn, ...this.options.facetColumns, this.options.territoryColumn];
+/**
+ * Reads the header row from a scanner: the layout, or undefined while the row has not arrived.
+ * Broken quoting in the header cannot be skipped: it throws E_INPUT_QUOTING.
+ */
+export function readHeaderRow(sc: CsvScanner, options: IngestOptions, file: string): ColumnLayout | undefined {
+  const r = sc.next();
+  if (r === NEED_MORE) return undefined;
+  if (r === INVALID) {
+    const issue = sc.issue;
+    throw new ReachtreeError('E_INPUT_QUOTING', `header: ${issue?.message ?? 'broken quoting'}`, {
+      location: { file, line: sc.line, column: issue?.field ?? 1, value: issue?.value ?? '' },
+    });
   }
+  const header: string[] = [];
+  for (let i = 0; i < sc.fieldCount; i++) header.push(utf8.decode(sc.row.subarray(sc.starts[i], sc.ends[i])));
+  return resolveLayout(header, options, file, sc.line);
+}
+
+/** The E_INPUT_HEADER error of an input without a header row. */
+export function emptyInputError(options: IngestOptions, file: string): ReachtreeError {
+  const columns = [options.idColumn, ...options.facetColumns, options.territoryColumn];
+  return new ReachtreeError('E_INPUT_HEADER', `empty input: expected a header with the columns ${columns.join(', ')}`, { location: { file } });
 }
 
 /**

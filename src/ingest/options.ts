@@ -29,6 +29,8 @@ export interface IngestArgs {
   maxRowBytes?: number;
   /** Bytes read from a file at a time. Default 1 MiB. */
   chunkBytes?: number;
+  /** With workers: bytes of whole rows handed to a worker at a time. Default 2 MiB. */
+  unitBytes?: number;
 }
 
 export interface IngestOptions {
@@ -47,6 +49,7 @@ export interface IngestOptions {
   readonly hashSeed: number;
   readonly maxRowBytes: number;
   readonly chunkBytes: number;
+  readonly unitBytes: number;
 }
 
 export const DEFAULT_ID_COLUMN = 'subscriber_id';
@@ -96,6 +99,7 @@ export function resolveIngestOptions(args: IngestArgs = {}): IngestOptions {
   const hashSeed = integer('hashSeed', args.hashSeed ?? 0, -0x80000000, 0x7fffffff);
   const maxRowBytes = integer('maxRowBytes', args.maxRowBytes ?? 1 << 20, 64, 1 << 30);
   const chunkBytes = integer('chunkBytes', args.chunkBytes ?? 1 << 20, 1, 1 << 30);
+  const unitBytes = integer('unitBytes', args.unitBytes ?? 2 << 20, 1, 1 << 30);
 
   const options: IngestOptions & { [RESOLVED]: true } = {
     idColumn,
@@ -111,6 +115,7 @@ export function resolveIngestOptions(args: IngestArgs = {}): IngestOptions {
     hashSeed,
     maxRowBytes,
     chunkBytes,
+    unitBytes,
     [RESOLVED]: true,
   };
   return Object.freeze(options);

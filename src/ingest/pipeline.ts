@@ -20,6 +20,7 @@ import { Ingester, TreeCells, type RejectedRow } from './ingester.js';
 import { resolveIngestOptions, type IngestArgs, type IngestOptions } from './options.js';
 import { ProgressReporter, type IngestSummary, type ProgressSink } from './progress.js';
 import { RejectsWriter, csvField } from './rejects.js';
+import { ingestSourceParallel, WorkerPool } from './parallel.js';
 import { openSource, streamSource, type ByteSource } from './sources.js';
 
 export interface IngestResult {
@@ -55,7 +56,8 @@ export async function ingestFiles(
     await Promise.all(sources.map((s) => s.close()));
     throw e;
   }
-  return run(sources, tree, options, params, io);
+  const reopen = paths.map((p) => (p === '-' ? undefined : () => openSource(p, { chunkBytes: options.chunkBytes })));
+  return run(sources, tree, options, params, io, reopen);
 }
 
 /** Ingests one CSV byte stream (a Node Readable or any async iterable of bytes; gzip is detected). */
@@ -76,16 +78,39 @@ async function run(
   options: IngestOptions,
   params: Partial<HllParams>,
   io: IngestIo,
+  reopen: ReadonlyArray<(() => Promise<ByteSource>) | undefined> = [],
 ): Promise<IngestResult> {
   const started = performance.now();
   const cube = io.cube ?? new Cube(resolveHllParams(params), options.facetColumns);
   const session = new RejectSession(options);
   const progress = progressFor(options, io);
+  const pool = options.workers > 1 ? new WorkerPool(options.workers) : undefined;
   let rows = 0;
   let rejected = 0;
   let bytes = 0;
   try {
-    for (const source of sources) {
+    for (const [i, source] of sources.entries()) {
+      const again = reopen[i];
+      // The rejects file lists rows in file order; the parallel path re-reads the input for it.
+      if (pool !== undefined && (options.rejectsFile === undefined || again !== undefined)) {
+        const rowsBefore = rows;
+        const outcome = await ingestSourceParallel(source, {
+          options,
+          tree,
+          cube,
+          pool,
+          onProgress: (n) => progress?.update({ file: source.name, rows: rowsBefore + n, bytesRead: source.bytesRead, size: source.size }),
+        });
+        if (outcome.rejected > 0 && options.rejectsFile !== undefined && again !== undefined) {
+          await checkRows(await again(), tree, cube, options, session);
+        } else if (outcome.rejected > 0 && outcome.firstReject !== undefined) {
+          session.addCounted(outcome.rejected, outcome.firstReject);
+        }
+        rows += outcome.rows;
+        rejected += outcome.rejected;
+        bytes += outcome.bytes;
+        continue;
+      }
       const ingester = new Ingester({ options, cells: new TreeCells(tree, cube), file: source.name, onReject: (r) => session.add(r), allocate });
       for await (const chunk of source) {
         ingester.push(chunk, false);
@@ -102,6 +127,8 @@ async function run(
     await Promise.all(sources.map((s) => s.close()));
     await session.fail(e);
     throw e;
+  } finally {
+    await pool?.close();
   }
   progress?.finish();
   await session.close();
@@ -109,6 +136,17 @@ async function run(
     cube,
     summary: { files: sources.length, rowsRead: rows, rowsRejected: rejected, cells: cube.size, bytes, elapsedMs: performance.now() - started },
   };
+}
+
+/** The rejects pass after a parallel run: every invalid row, in file order, into the session. */
+async function checkRows(source: ByteSource, tree: TerritoryTree, cube: Cube, options: IngestOptions, session: RejectSession): Promise<void> {
+  const checker = new Ingester({ options, cells: new TreeCells(tree, cube), file: source.name, onReject: (r) => session.add(r), allocate });
+  checker.checkOnly = true;
+  for await (const chunk of source) {
+    checker.push(chunk, false);
+    await session.flush();
+  }
+  checker.push(EMPTY, true);
 }
 
 /** A row for `ingestRows`: column name → value (extra properties are ignored). */
@@ -215,6 +253,13 @@ class RejectSession {
 
   constructor(private readonly options: IngestOptions) {
     this.writer = options.rejectsFile !== undefined ? new RejectsWriter(options.rejectsFile) : undefined;
+  }
+
+  /** Records rejected rows counted elsewhere (a parallel run without a rejects file). */
+  addCounted(n: number, first: RejectedRow): void {
+    this.count += n;
+    this.first ??= first;
+    this.check();
   }
 
   /** Records a rejected row; throws E_INPUT_TOO_MANY_INVALID once past the limit. */

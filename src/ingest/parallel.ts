@@ -1,0 +1,348 @@
+/**
+ * Parallel ingest (`workers > 1`): one reader, N worker threads, results identical to a
+ * sequential run whatever N is.
+ *
+ *   reader (this thread)                      workers (worker.ts → UnitRunner)
+ *   ───────────────────                       ────────────────────────────────
+ *   read chunks (file, gzip, stdin)
+ *   parse the header → column layout  ──init──▶ fresh local cells
+ *   cut units of whole rows, in order ──unit──▶ scan, check, hash into local cells
+ *   resolve each new key's territory  ◀─report─ lines, rows, rejects, first error, new keys
+ *   …
+ *   merge local cells into the cube   ◀─cells── per key: subscriptions, sketch bytes
+ *
+ * Cutting: a unit must start at a row start, or a worker would read a quoted newline as a row end.
+ * A unit without any quote byte is cut after its last LF (every LF ends a row there); a unit with
+ * quotes is cut where a scanner — the same one the workers use, with the same recovery from broken
+ * quoting and over-long rows — finishes its last complete row. Past an over-long row that was
+ * still open, the reader drops bytes up to the next LF, as the sequential scanner does.
+ *
+ * Order: units are numbered; a worker reports lines per unit, so a row's file line is the header's
+ * lines plus the lines of the earlier units plus its line in the unit. The first invalid row is the
+ * earliest (unit, line) among the workers' errors and the first sightings of keys whose territory
+ * the tree refuses. Sketch unions are order-independent, so the merged cells equal the sequential
+ * ones byte for byte.
+ *
+ * Memory: at most two units in flight per worker plus the reader's carry; per worker, its cells.
+ * Units are `unitBytes` (2 MiB) long: per-unit costs vanish, and workers still balance.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Cube } from '../cube/index.js';
+import { ReachtreeError } from '../errors.js';
+import { HllSketch } from '../sketch/index.js';
+import type { TerritoryNode, TerritoryTree } from '../territory/index.js';
+import { emptyInputError, readHeaderRow, type ColumnLayout, type KeyProblem, type RejectedRow } from './ingester.js';
+import type { IngestOptions } from './options.js';
+import { CsvScanner, NEED_MORE } from './scanner.js';
+import type { ByteSource } from './sources.js';
+import type { UnitCells, UnitKey, UnitReport } from './units.js';
+import type { ToWorker } from './worker.js';
+
+const MAX_IN_FLIGHT = 2;
+const QUOTE = 0x22;
+const LF = 0x0a;
+const EMPTY = Buffer.alloc(0);
+const allocate = (n: number): Uint8Array => Buffer.allocUnsafe(n);
+
+type FromWorker =
+  | { type: 'unit'; report: UnitReport }
+  | { type: 'cells'; subscriptions: number[]; sketches: Uint8Array[] }
+  | { type: 'error'; message: string; stack?: string };
+
+class PoolWorker {
+  inFlight = 0;
+  onReport: (report: UnitReport) => void = () => undefined;
+  private cellsWaiter: ((cells: UnitCells) => void) | undefined;
+
+  constructor(
+    readonly worker: Worker,
+    private readonly fail: (e: Error) => void,
+  ) {
+    worker.on('message', (msg: FromWorker) => {
+      if (msg.type === 'unit') {
+        this.inFlight--;
+        this.onReport(msg.report);
+      } else if (msg.type === 'cells') {
+        const w = this.cellsWaiter;
+        this.cellsWaiter = undefined;
+        w?.({ subscriptions: msg.subscriptions, sketches: msg.sketches });
+      } else {
+        const e = new Error(`ingest worker failed: ${msg.message}`);
+        if (msg.stack !== undefined) e.stack = msg.stack;
+        this.fail(e);
+      }
+    });
+  }
+
+  post(msg: ToWorker, transfer: ArrayBuffer[] = []): void {
+    this.worker.postMessage(msg, transfer);
+  }
+
+  cells(): Promise<UnitCells> {
+    return new Promise((resolve) => {
+      this.cellsWaiter = resolve;
+      this.post({ type: 'finish' });
+    });
+  }
+}
+
+/** Worker threads for one run; `close()` when done. */
+export class WorkerPool {
+  readonly workers: PoolWorker[];
+  /** Rejects when a worker fails (a bug or a crash, not an input problem). */
+  readonly failed: Promise<never>;
+  private closing = false;
+
+  constructor(size: number) {
+    let fail: (e: Error) => void = () => undefined;
+    this.failed = new Promise<never>((_, reject) => (fail = reject));
+    this.failed.catch(() => undefined); // observed by whoever races it
+    const onFail = (e: Error): void => {
+      if (!this.closing) fail(e);
+    };
+    this.workers = Array.from({ length: size }, () => {
+      const worker = spawnWorker();
+      worker.on('error', onFail);
+      worker.on('exit', (code) => onFail(new Error(`ingest worker exited with code ${code}`)));
+      return new PoolWorker(worker, onFail);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+}
+
+/** Under the TypeScript sources (tests, tsx) the worker is worker.ts loaded through tsx; built, worker.js. */
+function spawnWorker(): Worker {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    const url = JSON.stringify(new URL('./worker.ts', here).href);
+    return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${url}); });`, { eval: true });
+  }
+  return new Worker(new URL('./worker.js', here));
+}
+
+export interface ParallelContext {
+  readonly options: IngestOptions;
+  readonly tree: TerritoryTree;
+  readonly cube: Cube;
+  readonly pool: WorkerPool;
+  readonly onProgress?: (rows: number) => void;
+}
+
+export interface ParallelOutcome {
+  readonly rows: number;
+  readonly rejected: number;
+  readonly bytes: number;
+  /** The first rejected row in file order (skipInvalid), without its raw text. */
+  readonly firstReject: RejectedRow | undefined;
+}
+
+interface KeyEntry extends UnitKey {
+  readonly unit: number;
+  readonly status: TerritoryNode | KeyProblem;
+}
+
+/** Ingests one source with the pool into ctx.cube; throws the first invalid row in default mode. */
+export async function ingestSourceParallel(source: ByteSource, ctx: ParallelContext): Promise<ParallelOutcome> {
+  const { options, tree, pool } = ctx;
+  const file = source.name;
+  const it = source[Symbol.asyncIterator]();
+  let bytes = 0;
+  let done = false;
+  const next = async (): Promise<Buffer> => {
+    const r = await Promise.race([it.next(), pool.failed]);
+    if (r.done === true) {
+      done = true;
+      return EMPTY;
+    }
+    bytes += r.value.length;
+    return r.value;
+  };
+
+  try {
+    // ---- header, read here so every worker gets the layout ----
+    const head = new CsvScanner({ delimiter: options.delimiterByte, maxRowBytes: options.maxRowBytes, allocate });
+    const seen: Buffer[] = [];
+    let layout: ColumnLayout | undefined;
+    while (layout === undefined) {
+      const chunk = await next();
+      seen.push(chunk);
+      head.feed(chunk, done);
+      layout = readHeaderRow(head, options, file);
+      if (layout === undefined && done) throw emptyInputError(options, file);
+    }
+    const headerLines = head.currentLine - 1;
+    let carry: Buffer[] = [Buffer.concat(seen).subarray(head.consumed)];
+    let carryLen = carry[0]!.length;
+
+    // ---- workers ----
+    const params = ctx.cube.params;
+    for (const w of pool.workers) w.post({ type: 'init', options, layout, params, file });
+    const reports: UnitReport[] = [];
+    const keys: KeyEntry[][] = pool.workers.map(() => []);
+    const resolved = new Map<string, TerritoryNode | KeyProblem>();
+    let stopAfter = Infinity; // default mode: no unit past the first failing one matters
+    let rows = 0;
+    let wake: (() => void) | undefined;
+    pool.workers.forEach((w, i) => {
+      w.onReport = (report) => {
+        reports[report.unit] = report;
+        rows += report.rows;
+        if (report.error !== undefined) stopAfter = Math.min(stopAfter, report.unit);
+        for (const k of report.newKeys) {
+          const status = resolveKey(tree, resolved, k.territory);
+          keys[i]!.push({ ...k, unit: report.unit, status });
+          if (!options.skipInvalid && isProblem(status)) stopAfter = Math.min(stopAfter, report.unit);
+        }
+        const w2 = wake;
+        wake = undefined;
+        w2?.();
+      };
+    });
+    const settled = (): Promise<void> => Promise.race([new Promise<void>((resolve) => (wake = resolve)), pool.failed]);
+
+    let unit = 0;
+    const dispatch = async (data: Buffer): Promise<void> => {
+      let target = pool.workers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
+      while (target.inFlight >= MAX_IN_FLIGHT) {
+        await settled();
+        target = pool.workers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
+      }
+      const ab = new ArrayBuffer(data.length);
+      new Uint8Array(ab).set(data);
+      target.inFlight++;
+      target.post({ type: 'unit', unit: unit++, bytes: ab }, [ab]);
+    };
+
+    // ---- cut and dispatch units, in order ----
+    let discardToLF = false;
+    while (unit <= stopAfter) {
+      if (!done) {
+        const chunk = await next();
+        if (chunk.length > 0) {
+          carry.push(chunk);
+          carryLen += chunk.length;
+        }
+        ctx.onProgress?.(rows);
+      }
+      if (discardToLF || done || carryLen >= options.unitBytes) {
+        let data = carry.length === 1 ? (carry[0] as Buffer) : Buffer.concat(carry, carryLen);
+        if (discardToLF) {
+          const nl = data.indexOf(LF);
+          data = nl < 0 ? EMPTY : data.subarray(nl + 1);
+          discardToLF = nl < 0;
+        }
+        if (done) {
+          if (data.length > 0 && !discardToLF) await dispatch(data);
+          carry = [];
+          carryLen = 0;
+          break;
+        }
+        const cut = cutPoint(data, options);
+        if (cut.at > 0) await dispatch(data.subarray(0, cut.at));
+        discardToLF ||= cut.discard;
+        data = data.subarray(cut.at);
+        carry = data.length > 0 ? [data] : [];
+        carryLen = data.length;
+      }
+    }
+    while (pool.workers.some((w) => w.inFlight > 0)) await settled();
+
+    // ---- locate: file lines of units, first error or reject ----
+    const unitStart: number[] = [];
+    let line = headerLines + 1;
+    for (let u = 0; u < unit; u++) {
+      unitStart[u] = line;
+      line += reports[u]?.lines ?? 0;
+    }
+    const allKeys = keys.flat();
+    const territoryColumn = layout.header[layout.territory] ?? options.territoryColumn;
+    if (!options.skipInvalid) {
+      const first = earliest([
+        ...reports.flatMap((r) => (r?.error !== undefined ? [{ unit: r.unit, line: r.error.line, issue: r.error }] : [])),
+        ...allKeys.flatMap((k) =>
+          isProblem(k.status)
+            ? [{ unit: k.unit, line: k.line, issue: { ...k.status, line: k.line, column: territoryColumn, value: k.territory } }]
+            : [],
+        ),
+      ]);
+      if (first !== undefined) {
+        const { code, message, column, value } = first.issue;
+        throw new ReachtreeError(code, message, {
+          location: { file, line: (unitStart[first.unit] as number) + first.line - 1, column, ...(value !== undefined ? { value } : {}) },
+        });
+      }
+    }
+
+    // ---- merge ----
+    let rejected = reports.reduce((n, r) => n + (r?.rejected ?? 0), 0);
+    const invalidKeys: Array<{ unit: number; line: number; reason: string }> = [];
+    const cells = await Promise.race([Promise.all(pool.workers.map((w) => w.cells())), pool.failed]);
+    keys.forEach((workerKeys, i) => {
+      const { subscriptions, sketches } = cells[i] as UnitCells;
+      workerKeys.forEach((k, j) => {
+        if (isProblem(k.status)) {
+          rejected += subscriptions[j] as number;
+          const reason = new ReachtreeError(k.status.code, k.status.message, { location: { column: territoryColumn, value: k.territory } }).message;
+          invalidKeys.push({ unit: k.unit, line: k.line, reason });
+          return;
+        }
+        const cell = ctx.cube.cell(k.status, k.facetValues);
+        cell.sketch.union(HllSketch.fromBytes(sketches[j] as Uint8Array));
+        cell.subscriptions += subscriptions[j] as number;
+      });
+    });
+    const first = earliest([
+      ...reports.flatMap((r) => (r?.firstReject !== undefined ? [{ unit: r.unit, line: r.firstReject.line, reason: r.firstReject.reason }] : [])),
+      ...invalidKeys,
+    ]);
+    const firstReject: RejectedRow | undefined =
+      first === undefined
+        ? undefined
+        : { file, line: (unitStart[first.unit] as number) + first.line - 1, code: 'E_INPUT_VALUE', reason: first.reason, raw: '' };
+    return { rows, rejected, bytes, firstReject };
+  } finally {
+    await it.return?.();
+  }
+}
+
+/** Where to cut `data` (which starts at a row start) so that the unit ends at a row end. */
+function cutPoint(data: Buffer, options: IngestOptions): { at: number; discard: boolean } {
+  if (data.indexOf(QUOTE) < 0) {
+    const nl = data.lastIndexOf(LF);
+    if (nl >= 0) return { at: nl + 1, discard: false };
+    // One open line: over-long once it passes maxRowBytes (the worker rejects it; drop its rest).
+    return data.length > options.maxRowBytes ? { at: data.length, discard: true } : { at: 0, discard: false };
+  }
+  const sc = new CsvScanner({ delimiter: options.delimiterByte, maxRowBytes: options.maxRowBytes, stripBom: false, wanted: 1, allocate });
+  sc.feed(data, false);
+  while (sc.next() !== NEED_MORE);
+  return { at: sc.consumed, discard: sc.discarding };
+}
+
+function resolveKey(tree: TerritoryTree, cache: Map<string, TerritoryNode | KeyProblem>, territory: string): TerritoryNode | KeyProblem {
+  let status = cache.get(territory);
+  if (status === undefined) {
+    try {
+      status = tree.resolve(territory);
+    } catch (e) {
+      if (!(e instanceof ReachtreeError)) throw e;
+      status = { code: e.code, message: e.message };
+    }
+    cache.set(territory, status);
+  }
+  return status;
+}
+
+function isProblem(status: TerritoryNode | KeyProblem): status is KeyProblem {
+  return (status as TerritoryNode).parent === undefined;
+}
+
+function earliest<T extends { unit: number; line: number }>(items: T[]): T | undefined {
+  let best: T | undefined;
+  for (const x of items) if (best === undefined || x.unit < best.unit || (x.unit === best.unit && x.line < best.line)) best = x;
+  return best;
+}
