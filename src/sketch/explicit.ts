@@ -7,9 +7,8 @@
  *
  * Adding a hash not yet present: stored while fewer than T are held; otherwise every held hash
  * and the new one go into fresh registers. So a sketch stays EXPLICIT up to T distinct hashes and
- * the (T+1)-th promotes it. (The extension tests `count == T`, which never fires for an EXPLICIT
- * input already above T written by another library; we promote it on its next new hash, as
- * hll 2.20 does.)
+ * the (T+1)-th promotes it. (Decoding refuses EXPLICIT bytes holding more than T hashes, so
+ * `count ≤ T` always holds here.)
  */
 
 import { encodeExplicit } from './format/encode.js';

@@ -7,12 +7,9 @@
  * 2. The result is a pure function of the inputs' *contents*: the set of hashes while the union
  *    fits under the threshold T, the register-wise max afterwards. So union is commutative,
  *    associative and idempotent, EMPTY is its identity, and unioning pieces gives the same bytes
- *    as adding all their hashes to one sketch.
- *
- * One deviation, for inputs no writer should produce: an EXPLICIT sketch already holding more
- * than T hashes (a foreign writer with a different threshold rule). The extension keeps it
- * EXPLICIT when the other side adds nothing new; here the result depends only on the union's
- * size (> T → registers), which keeps the properties above.
+ *    as adding all their hashes to one sketch. (This relies on every EXPLICIT state holding at
+ *    most T hashes, which decoding enforces; the extension itself is not idempotent on
+ *    over-threshold EXPLICIT input.)
  */
 
 import { ReachtreeError } from '../errors.js';

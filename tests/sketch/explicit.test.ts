@@ -42,15 +42,4 @@ describe('EXPLICIT', () => {
     const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
     for (let k = 1; k < 100; k++) expect(view.getBigInt64(8 * k) > view.getBigInt64(8 * (k - 1))).toBe(true);
   });
-
-  it('keeps an over-threshold EXPLICIT input (foreign writer) until a new hash arrives, then promotes', () => {
-    // 3 hashes with expthresh 2: the extension would never write this
-    const element = (v: number): string => v.toString(16).padStart(16, '0');
-    const s = HllSketch.fromHex('\\x128b42' + element(0x08) + element(0x10) + element(0x18));
-    expect(s.representation).toBe('EXPLICIT');
-    s.addHashBigInt(0x10n);
-    expect(s.representation).toBe('EXPLICIT');
-    s.addHashBigInt(0x20n);
-    expect(s.representation).toBe('SPARSE');
-  });
 });

@@ -13,8 +13,12 @@
  * - expthresh: on EMPTY/EXPLICIT headers −1, 0 or 2^0..2^13 (what the API accepts; 2.20 checks
  *   the same); on UNDEFINED/SPARSE/FULL any code (2.20's relaxed check) — there the threshold no
  *   longer affects behaviour;
- * - EMPTY/UNDEFINED exactly 3 bytes; EXPLICIT a whole number of 8-byte elements, at most 16383,
- *   strictly ascending as signed int64 (no duplicates);
+ * - EMPTY/UNDEFINED exactly 3 bytes; EXPLICIT a whole number of 8-byte elements, strictly
+ *   ascending as signed int64 (no duplicates), and no more than its threshold T (at most 16383).
+ *   The extension never writes more than T (it promotes the (T+1)-th hash), but 2.17 reads such
+ *   sketches and then treats them inconsistently — `hll_add` keeps them EXPLICIT forever,
+ *   `hll_union` promotes them, so x ∪ x ≠ x (SPEC §10.10). Refusing them keeps union a pure
+ *   function of the hashes;
  * - FULL exactly ⌈m·r/8⌉ body bytes; SPARSE fewer than 8 padding bits; padding bits zero (the
  *   extension does not check them but always writes zeros);
  * - every register value ≤ 64 − log2m: larger values cannot come from any hash (and would make
@@ -26,7 +30,7 @@
  */
 
 import { ReachtreeError, type ErrorCode } from '../../errors.js';
-import type { HllParams } from '../params.js';
+import { explicitThreshold, type HllParams } from '../params.js';
 import { describeBytes } from './describe.js';
 import {
   EXPLICIT_ELEMENT_BYTES,
@@ -124,6 +128,14 @@ export function decodeSketch(bytes: Uint8Array): DecodedSketch {
       const count = body / EXPLICIT_ELEMENT_BYTES;
       if (count > EXPLICIT_MAX_ELEMENTS) {
         throw fail('E_FORMAT_LENGTH', `an EXPLICIT sketch holds at most ${EXPLICIT_MAX_ELEMENTS} hashes, found ${count}`);
+      }
+      const threshold = explicitThreshold(params);
+      if (count > threshold) {
+        throw fail(
+          'E_FORMAT_LENGTH',
+          `an EXPLICIT sketch with expthresh ${params.expthresh} holds at most ${threshold} hashes ` +
+            `(one more turns it into registers), found ${count}`,
+        );
       }
       const halves = new Int32Array(2 * count);
       for (let k = 0; k < count; k++) {

@@ -5,6 +5,7 @@
  * `inspect` command. Never throws, whatever the input.
  */
 
+import { hexPairs } from './hex.js';
 import {
   EXPLICIT_ELEMENT_BYTES,
   HEADER_BYTES,
@@ -31,7 +32,7 @@ export function describeBytes(bytes: Uint8Array): string {
   const m = 2 ** h.log2m;
   const expthresh = decodeExpthresh(h.expthreshCode);
   const auto = Math.floor(Math.ceil((h.regwidth * m) / 8) / 8);
-  lines.push(`header: ${hex(bytes.subarray(0, HEADER_BYTES), ' ')}`);
+  lines.push(`header: ${hexPairs(bytes.subarray(0, HEADER_BYTES), ' ')}`);
   lines.push(`  version ${h.version}${h.version === SCHEMA_VERSION ? '' : ` (expected ${SCHEMA_VERSION})`}`);
   lines.push(`  type ${h.type} ${typeName(h.type) ?? '(unknown; expected 0..4)'}`);
   lines.push(`  regwidth ${h.regwidth}, log2m ${h.log2m} (m = ${m})`);
@@ -52,7 +53,7 @@ export function describeBytes(bytes: Uint8Array): string {
     for (let k = 0; k < Math.min(count, SHOW_ITEMS); k++) {
       const at = HEADER_BYTES + k * EXPLICIT_ELEMENT_BYTES;
       const v = (BigInt(readExplicitHi(bytes, at)) << 32n) | BigInt(readExplicitLo(bytes, at) >>> 0);
-      lines.push(`  [${k}] ${hex(bytes.subarray(at, at + 8), '')} = ${v}`);
+      lines.push(`  [${k}] ${hexPairs(bytes.subarray(at, at + 8), '')} = ${v}`);
     }
     if (count > SHOW_ITEMS) lines.push(`  … ${count - SHOW_ITEMS} more`);
   } else if (name === 'SPARSE') {
@@ -82,15 +83,12 @@ export function describeBytes(bytes: Uint8Array): string {
   return lines.join('\n');
 }
 
-function hex(bytes: Uint8Array, sep: string): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(sep);
-}
 
 function hexDump(bytes: Uint8Array): string[] {
   const shown = bytes.subarray(0, SHOW_BYTES);
   const out = [`hex${bytes.length > SHOW_BYTES ? ` (first ${SHOW_BYTES} bytes)` : ''}:`];
   for (let at = 0; at < shown.length; at += 16) {
-    out.push(`  ${at.toString(16).padStart(4, '0')}  ${hex(shown.subarray(at, at + 16), ' ')}`);
+    out.push(`  ${at.toString(16).padStart(4, '0')}  ${hexPairs(shown.subarray(at, at + 16), ' ')}`);
   }
   if (bytes.length === 0) out.push('  (none)');
   return out;

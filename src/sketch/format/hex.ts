@@ -5,16 +5,19 @@
 
 import { ReachtreeError } from '../../errors.js';
 
-const HEX_DIGITS = '0123456789abcdef';
+/** Two lowercase hex digits for every byte value. */
+const BYTE_HEX: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
 /** `\x` + lowercase hex. */
 export function bytesToHex(bytes: Uint8Array, prefix = '\\x'): string {
-  const parts = new Array<string>(bytes.length);
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    parts[i] = HEX_DIGITS[b >>> 4]! + HEX_DIGITS[b & 15]!;
-  }
-  return prefix + parts.join('');
+  return prefix + hexPairs(bytes, '');
+}
+
+/** Lowercase hex of `bytes`, two digits per byte, `separator` between bytes. */
+export function hexPairs(bytes: Uint8Array, separator: string): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) out += (i === 0 ? '' : separator) + BYTE_HEX[bytes[i]!]!;
+  return out;
 }
 
 /**

@@ -115,6 +115,16 @@ describe('decode › hostile bytes, one corruption each', () => {
     expect(rejection(bytes).code).toBe('E_FORMAT_LENGTH');
   });
 
+  it('rejects an EXPLICIT sketch holding more hashes than its threshold (E_FORMAT_LENGTH)', () => {
+    // expthresh 2 (code 2), three hashes: the extension promotes at the third
+    const element = (v: number): string => v.toString(16).padStart(16, '0');
+    expect(() => decodeSketch(bytesOf('128b42' + element(8) + element(16)))).not.toThrow();
+    const e = rejection('128b42' + element(8) + element(16) + element(24));
+    expect(e.code).toBe('E_FORMAT_LENGTH');
+    expect(e.message).toBe('an EXPLICIT sketch with expthresh 2 holds at most 2 hashes (one more turns it into registers), found 3');
+    expect(rejection('128b40' + element(8)).code).toBe('E_FORMAT_LENGTH'); // expthresh 0: never EXPLICIT
+  });
+
   it('rejects unsorted EXPLICIT hashes (E_FORMAT_EXPLICIT_ORDER)', () => {
     const e = rejection(explicitHex([5n, 3n]));
     expect(e.code).toBe('E_FORMAT_EXPLICIT_ORDER');
