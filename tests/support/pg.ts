@@ -6,6 +6,8 @@
  * would prove nothing); on a developer's machine it skips with a message saying how to start
  * one.
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import pg from 'pg';
 
 export const PG_URL_VARIABLE = 'REACHTREE_PG_URL';
@@ -78,4 +80,25 @@ export async function pgErrorOf(client: pg.Client, sql: string, params: unknown[
     if (e instanceof Error) return e.message;
     throw e;
   }
+}
+
+/** psql of the server's installation (REACHTREE_PG_BIN as in .ci/pg-start.sh), else the one on PATH. */
+function psqlPath(): string {
+  const bin = process.env['REACHTREE_PG_BIN'] ?? '/usr/lib/postgresql/15/bin';
+  return existsSync(`${bin}/psql`) ? `${bin}/psql` : 'psql';
+}
+
+/**
+ * Loads a CSV file (with header) into a table with psql's client-side `\copy`, the way
+ * `reachtree build --help` tells users to. The table must be visible to a new session (not TEMP).
+ */
+export function psqlCopyCsv(url: string, table: string, file: string): void {
+  if (/['\n\\]/.test(file)) throw new Error(`psqlCopyCsv: unsupported character in the path ${file}`);
+  const r = spawnSync(psqlPath(), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', `\\copy ${table} FROM '${file}' (FORMAT csv, HEADER)`], {
+    encoding: 'utf8',
+    env: { ...process.env, PGCLIENTENCODING: 'UTF8' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (r.error !== undefined) throw new Error(`cannot run psql: ${r.error.message}`, { cause: r.error });
+  if (r.status !== 0) throw new Error(`psql \\copy ${table} FROM '${file}' failed (exit ${String(r.status)}): ${r.stderr.trim()}`);
 }

@@ -1,0 +1,109 @@
+/**
+ * HllSketch.classicCardinality against hll_cardinality on register vectors written directly as
+ * FULL bytes (storage spec v1: m registers of r bits, MSB first), so every branch of the classic
+ * estimator is reached on purpose rather than by the luck of an id set: linear counting for every
+ * possible number of zero registers V (the result is m·ln(m/V), so this pins ln to the C
+ * library's), the raw estimate, the large-range correction (regwidth 3 and 4) and its NaN
+ * (regwidth 6, and regwidth 3 saturated).
+ */
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HllSketch } from '../../src/sketch/index.js';
+import { connectPg, pgUrlOrSkip } from '../support/pg.js';
+import { seededRandom } from './fixtures.js';
+
+const url = pgUrlOrSkip();
+
+/** `\x…` FULL sketch bytes for registers `regs` (log2m = log2(regs.length)), expthresh 0, sparseon 0. */
+function fullHex(regwidth: number, regs: Uint8Array): string {
+  const log2m = Math.log2(regs.length);
+  const body = new Uint8Array(Math.ceil((regs.length * regwidth) / 8));
+  let bit = 0;
+  for (const v of regs) {
+    for (let b = regwidth - 1; b >= 0; b--, bit++) if ((v >> b) & 1) body[bit >> 3] = (body[bit >> 3] as number) | (0x80 >> (bit & 7));
+  }
+  const bytes = [0x14, ((regwidth - 1) << 5) | log2m, 0x00, ...body];
+  return '\\x' + bytes.map((x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+async function serverCards(client: pg.Client, hexes: readonly string[]): Promise<Array<number | null>> {
+  const r = await client.query<{ card: number | null }>(
+    'SELECT hll_cardinality(h::hll) AS card FROM unnest($1::text[]) WITH ORDINALITY AS u(h, i) ORDER BY i',
+    [hexes],
+  );
+  return r.rows.map((row) => row.card);
+}
+
+/** `null` when all equal, else how many differ and the first few. */
+function mismatches(labels: readonly string[], ours: ReadonlyArray<number | null>, server: ReadonlyArray<number | null>): string | null {
+  const bad: string[] = [];
+  ours.forEach((v, i) => {
+    if (!Object.is(v, server[i])) bad.push(`${labels[i]}: reachtree ${String(v)}, server ${String(server[i])}`);
+  });
+  return bad.length === 0 ? null : `${bad.length} of ${ours.length} differ, e.g. ${bad.slice(0, 5).join('; ')}`;
+}
+
+describe.skipIf(url === null)('interop: classicCardinality equals hll_cardinality (PostgreSQL hll)', () => {
+  let client: pg.Client;
+
+  beforeAll(async () => {
+    client = await connectPg(url as string);
+  });
+  afterAll(async () => {
+    await client?.end();
+  });
+
+  // KNOWN BUG, kept visible: glibc's log() (2.36, FMA variant on this CPU) is not correctly rounded for
+  // 284 of the 262 114 values m/V with log2m 4..17 (5 of them at log2m ≤ 10, e.g. m = 256, V = 177:
+  // glibc 0.36902771190573336, correctly rounded 0.3690277119057333), and src/sketch/log.ts rounds
+  // correctly, so classicCardinality is one ulp off hll_cardinality there. `it.fails` turns red once
+  // the estimator reproduces glibc's log: then make it a plain `it`.
+  it.fails('KNOWN BUG (src/sketch/log.ts vs glibc log): linear counting m·ln(m/V) for every V = 1..m-1 at log2m 4..10', async () => {
+    const labels: string[] = [];
+    const hexes: string[] = [];
+    const ours: Array<number | null> = [];
+    for (let log2m = 4; log2m <= 10; log2m++) {
+      const m = 2 ** log2m;
+      for (let zeros = 1; zeros < m; zeros++) {
+        // registers of value 1 keep E = α·m²/S below 2.5·m, so the linear-counting branch applies
+        const regs = new Uint8Array(m).fill(1, zeros);
+        const hex = fullHex(5, regs);
+        labels.push(`log2m ${log2m}, V = ${zeros}`);
+        hexes.push(hex);
+        ours.push(HllSketch.fromHex(hex).classicCardinality());
+      }
+    }
+    expect(mismatches(labels, ours, await serverCards(client, hexes))).toBeNull();
+  });
+
+  it('every branch on 3000 random register vectors: log2m 4..12, regwidth 3..6, fill levels from sparse to saturated', async () => {
+    const next = seededRandom(0xca2d);
+    const labels: string[] = [];
+    const hexes: string[] = [];
+    const ours: Array<number | null> = [];
+    for (let k = 0; k < 3000; k++) {
+      const log2m = 4 + (next() % 9);
+      const regwidth = 3 + (next() % 4);
+      const m = 2 ** log2m;
+      const cap = 2 ** regwidth - 1;
+      // n/m from 2^-6 to 2^12: registers ~ max of Poisson(n/m) geometric draws, as real data gives
+      const load = 2 ** ((next() % 1900) / 100 - 6);
+      const regs = new Uint8Array(m);
+      for (let j = 0; j < m; j++) {
+        // P(register ≥ v) = 1 - exp(-load·2^-(v-1)); draw by inversion
+        const u = (next() + 0.5) / 2 ** 32;
+        let v = 0;
+        while (v < cap && u < 1 - Math.exp(-load * 2 ** -v)) v++;
+        regs[j] = v;
+      }
+      const hex = fullHex(regwidth, regs);
+      labels.push(`log2m ${log2m}, regwidth ${regwidth}, load ${load.toPrecision(3)}`);
+      hexes.push(hex);
+      ours.push(HllSketch.fromHex(hex).classicCardinality());
+    }
+    const server = await serverCards(client, hexes);
+    // the draw reaches every branch: linear counting (finite), raw/corrected (finite) and NaN
+    expect(server.some((c) => c !== null && Number.isNaN(c))).toBe(true);
+    expect(mismatches(labels, ours, server)).toBeNull();
+  });
+});
