@@ -1,0 +1,90 @@
+/**
+ * Runs one benchmark child process and measures it from outside: wall time (spawn to exit, so
+ * process start-up, territory tree, report writing — everything a user waits for) and peak RSS.
+ *
+ * Peak RSS comes from GNU time (`/usr/bin/time -f %M`, the kernel's maxrss of the child in KiB)
+ * when it exists; otherwise the child is started with `--import` of `ingest-rss-probe.js`, which
+ * prints `process.resourceUsage().maxRSS` on exit. Worker threads share the process, so either
+ * way the figure covers all threads.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const GNU_TIME = '/usr/bin/time';
+export const RSS_MARK = 'REACHTREE_BENCH_MAXRSS_KB=';
+const PROBE = fileURLToPath(new URL('./ingest-rss-probe.js', import.meta.url));
+
+export interface Measured {
+  readonly wallMs: number;
+  /** Bytes; undefined when neither GNU time nor the probe reported. */
+  readonly peakRssBytes: number | undefined;
+  readonly exitCode: number | null;
+  readonly stdout: string;
+  /** The child's stderr without the RSS line. */
+  readonly stderr: string;
+}
+
+let gnuTimeWorks: boolean | undefined;
+
+async function probeGnuTime(): Promise<boolean> {
+  if (gnuTimeWorks !== undefined) return gnuTimeWorks;
+  if (!existsSync(GNU_TIME)) return (gnuTimeWorks = false);
+  const r = await runRaw(GNU_TIME, ['-f', `${RSS_MARK}%M`, process.execPath, '-e', '0'], {});
+  gnuTimeWorks = r.exitCode === 0 && r.stderr.includes(RSS_MARK);
+  return gnuTimeWorks;
+}
+
+interface Raw {
+  wallMs: number;
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runRaw(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<Raw> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      resolve({ wallMs: performance.now() - t0, exitCode: code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
+  });
+}
+
+/** Runs `node …nodeArgs` and measures it. */
+export async function measureNode(nodeArgs: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Measured> {
+  const viaTime = await probeGnuTime();
+  const raw = viaTime
+    ? await runRaw(GNU_TIME, ['-f', `${RSS_MARK}%M`, process.execPath, ...nodeArgs], env)
+    : await runRaw(process.execPath, ['--import', PROBE, ...nodeArgs], env);
+  let peakRssBytes: number | undefined;
+  const kept: string[] = [];
+  for (const line of raw.stderr.split('\n')) {
+    // GNU time prefixes "Command exited with non-zero status N" on failure; keep that line.
+    const at = line.indexOf(RSS_MARK);
+    if (at === -1) kept.push(line);
+    else peakRssBytes = Number(line.slice(at + RSS_MARK.length)) * 1024;
+  }
+  return { wallMs: raw.wallMs, peakRssBytes, exitCode: raw.exitCode, stdout: raw.stdout, stderr: kept.join('\n') };
+}
+
+/** Runs and fails loudly on a non-zero exit: a benchmark of a failing run measures nothing. */
+export async function measureNodeOrFail(what: string, nodeArgs: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Measured> {
+  const m = await measureNode(nodeArgs, env);
+  if (m.exitCode !== 0) {
+    throw new Error(`${what} failed (exit ${m.exitCode}):\n  node ${nodeArgs.join(' ')}\n${m.stderr.trim()}`);
+  }
+  return m;
+}
+
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2;
+}
