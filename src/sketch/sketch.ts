@@ -54,7 +54,7 @@ export class HllSketch {
       case 'EMPTY':
         return new HllSketch(new EmptyState(shape));
       case 'EXPLICIT':
-        return new HllSketch(new ExplicitState(shape, d.halves, d.count));
+        return new HllSketch(ExplicitState.fromPairs(shape, d.pairs, d.count));
       case 'SPARSE':
         return new HllSketch(registersFromEntries(shape, d.entries));
       case 'FULL':

@@ -25,11 +25,11 @@ export interface State {
   memoryBytes(): number;
 }
 
-/** Hashes kept one by one while the set is small (interleaved halves, ascending signed). */
+/** Hashes kept one by one while the set is small. */
 export interface ExplicitLike extends State {
   readonly kind: 'EXPLICIT';
   readonly count: number;
-  /** Calls `fn(lo, hi)` for every stored hash in ascending signed order. */
+  /** Calls `fn(lo, hi)` for every stored hash, in no particular order. */
   forEachHash(fn: (lo: number, hi: number) => void): void;
 }
 

@@ -13,7 +13,6 @@
  */
 
 import { ReachtreeError } from '../errors.js';
-import { ExplicitState } from './explicit.js';
 import type { HllParams } from './params.js';
 import { mergeRegisters } from './registers.js';
 import type { ExplicitLike, RegisterState, State } from './state.js';
@@ -59,7 +58,7 @@ export function checkUnionParams(dest: HllParams, source: HllParams): void {
  *   ──────────────┼────────────────────────────────────────────────────────────────────────
  *   UNDEFINED     │ UNDEFINED   UNDEF.  UNDEFINED                UNDEFINED
  *   EMPTY         │ UNDEFINED   EMPTY   copy of source           copy of source
- *   EXPLICIT      │ UNDEFINED   dest    set union → EXPL. or reg  copy of source + dest's hashes
+ *   EXPLICIT      │ UNDEFINED   dest    dest + source's hashes   copy of source + dest's hashes
  *   REGISTERS     │ UNDEFINED   dest    dest + source's hashes   register-wise max
  */
 export function unionStates(dest: State, source: State): State {
@@ -71,13 +70,13 @@ export function unionStates(dest: State, source: State): State {
       // EMPTY ∪ X = X (a copy, so later adds to dest leave source alone)
       return source.clone();
     case 'EXPLICIT':
-      return unionIntoExplicit(dest as ExplicitState, source);
+      return unionIntoExplicit(dest as ExplicitLike, source);
     case 'REGISTERS':
       return unionIntoRegisters(dest as RegisterState, source);
   }
 }
 
-function unionIntoExplicit(dest: ExplicitState, source: State): State {
+function unionIntoExplicit(dest: ExplicitLike, source: State): State {
   switch (source.kind) {
     case 'UNDEFINED':
       // EXPLICIT ∪ UNDEFINED = UNDEFINED
@@ -87,9 +86,12 @@ function unionIntoExplicit(dest: ExplicitState, source: State): State {
       return dest;
     case 'EXPLICIT': {
       // EXPLICIT ∪ EXPLICIT: set union of the hashes; EXPLICIT while it fits under T, otherwise
-      // all of them go into fresh registers (SPARSE/FULL decided when written)
-      const merged = dest.mergedHalves(source as ExplicitState);
-      return ExplicitState.fromSorted(dest.shape, merged.halves, merged.count);
+      // all of them go into fresh registers (adding promotes at the (T+1)-th distinct hash)
+      let out: State = dest;
+      (source as ExplicitLike).forEachHash((lo, hi) => {
+        out = out.add(lo, hi);
+      });
+      return out;
     }
     case 'REGISTERS': {
       // EXPLICIT ∪ registers: dest's hashes added to a copy of source's registers

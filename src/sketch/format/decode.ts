@@ -53,8 +53,8 @@ export type DecodedSketch =
   | {
       readonly type: 'EXPLICIT';
       readonly params: HllParams;
-      /** interleaved halves `[hi0, lo0, hi1, lo1, …]`, ascending signed, no duplicates */
-      readonly halves: Int32Array;
+      /** int32 pairs `[lo0, hi0, lo1, hi1, …]`, ascending signed, no duplicates */
+      readonly pairs: Int32Array;
       readonly count: number;
     }
   | {
@@ -137,14 +137,14 @@ export function decodeSketch(bytes: Uint8Array): DecodedSketch {
             `(one more turns it into registers), found ${count}`,
         );
       }
-      const halves = new Int32Array(2 * count);
+      const pairs = new Int32Array(2 * count);
       for (let k = 0; k < count; k++) {
         const at = HEADER_BYTES + k * EXPLICIT_ELEMENT_BYTES;
         const hi = readExplicitHi(bytes, at);
         const lo = readExplicitLo(bytes, at);
         if (k > 0) {
-          const pHi = halves[2 * k - 2]!;
-          const pLo = halves[2 * k - 1]!;
+          const pLo = pairs[2 * k - 2]!;
+          const pHi = pairs[2 * k - 1]!;
           if (hi < pHi || (hi === pHi && lo >>> 0 <= pLo >>> 0)) {
             throw fail(
               'E_FORMAT_EXPLICIT_ORDER',
@@ -153,10 +153,10 @@ export function decodeSketch(bytes: Uint8Array): DecodedSketch {
             );
           }
         }
-        halves[2 * k] = hi;
-        halves[2 * k + 1] = lo;
+        pairs[2 * k] = lo;
+        pairs[2 * k + 1] = hi;
       }
-      return { type, params, halves, count };
+      return { type, params, pairs, count };
     }
 
     case 'FULL': {

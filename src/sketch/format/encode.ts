@@ -1,6 +1,6 @@
 /**
  * Writing storage-spec v1 bytes (layout in ./layout.ts). The in-memory states hand over plain
- * data — sorted hash halves or a view of the non-zero registers — so this module knows bytes and
+ * data — sorted hash pairs or a view of the non-zero registers — so this module knows bytes and
  * nothing about how states store things.
  */
 
@@ -33,14 +33,14 @@ export function encodeHeaderOnly(params: HllParams, type: 'UNDEFINED' | 'EMPTY')
 }
 
 /**
- * EXPLICIT from `count` hashes stored as interleaved halves `[hi0, lo0, hi1, lo1, …]`, already in
+ * EXPLICIT from `count` hashes given as int32 pairs `[lo0, hi0, lo1, hi1, …]`, already in
  * ascending signed order without duplicates.
  */
-export function encodeExplicit(params: HllParams, halves: Int32Array, count: number): Uint8Array {
+export function encodeExplicit(params: HllParams, pairs: Int32Array, count: number): Uint8Array {
   const out = new Uint8Array(explicitByteLength(count));
   writeHeader(out, SketchType.EXPLICIT, params);
   for (let k = 0, at = HEADER_BYTES; k < count; k++, at += 8) {
-    writeExplicitElement(out, at, halves[2 * k]!, halves[2 * k + 1]!);
+    writeExplicitElement(out, at, pairs[2 * k + 1]!, pairs[2 * k]!);
   }
   return out;
 }

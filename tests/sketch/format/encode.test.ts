@@ -32,7 +32,7 @@ describe('encode', () => {
   });
 
   it('writes EXPLICIT hashes as big-endian int64 in the given (signed) order', () => {
-    const halves = Int32Array.of(0xcd11d38a | 0, 0x18451be1 | 0, 0x61accd4b, 0x12ff3576);
-    expect(hex(encodeExplicit(P(11, 5, -1, true), halves, 2))).toBe('128b7fcd11d38a18451be161accd4b12ff3576');
+    const pairs = Int32Array.of(0x18451be1 | 0, 0xcd11d38a | 0, 0x12ff3576, 0x61accd4b); // [lo, hi] each
+    expect(hex(encodeExplicit(P(11, 5, -1, true), pairs, 2))).toBe('128b7fcd11d38a18451be161accd4b12ff3576');
   });
 });
