@@ -26,6 +26,8 @@
  * Memory: at most two units in flight per worker plus the reader's carry; per worker, its cells.
  * Units are `unitBytes` (2 MiB) long: per-unit costs vanish, and workers still balance.
  */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Cube } from '../cube/index.js';
 import { ReachtreeError } from '../errors.js';
@@ -118,8 +120,11 @@ export class WorkerPool {
 function spawnWorker(): Worker {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
+    // Resolved here, not in the worker: an eval worker resolves bare names from the process's
+    // cwd. (The ESM build beside the CommonJS one that require.resolve finds.)
+    const tsx = JSON.stringify(pathToFileURL(createRequire(here).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href);
     const url = JSON.stringify(new URL('./worker.ts', here).href);
-    return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${url}); });`, { eval: true });
+    return new Worker(`import(${tsx}).then(({ register }) => { register(); return import(${url}); });`, { eval: true });
   }
   return new Worker(new URL('./worker.js', here));
 }
