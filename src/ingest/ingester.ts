@@ -66,20 +66,30 @@ export interface CellSource {
   cellFor(territory: string, facetValues: string[], line: number): Cell | KeyProblem;
 }
 
-/** Resolves the territory through the tree and takes the cube's cell. */
+/**
+ * Resolves the territory through the tree and takes the cube's cell. Valid keys are remembered by
+ * the ingester's byte table; refused codes are remembered here, so a file full of one bad code
+ * (with skipInvalid) asks the tree once.
+ */
 export class TreeCells implements CellSource {
+  private readonly refused = new Map<string, KeyProblem>();
+
   constructor(
     private readonly tree: TerritoryTree,
     private readonly cube: Cube,
   ) {}
 
   cellFor(territory: string, facetValues: string[]): Cell | KeyProblem {
+    const known = this.refused.get(territory);
+    if (known !== undefined) return known;
     let node;
     try {
       node = this.tree.resolve(territory);
     } catch (e) {
       if (!isReachtreeError(e)) throw e;
-      return { code: e.code, message: e.message };
+      const problem = { code: e.code, message: e.message };
+      this.refused.set(territory, problem);
+      return problem;
     }
     return this.cube.cell(node, facetValues);
   }
