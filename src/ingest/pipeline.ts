@@ -10,6 +10,11 @@
  * Failure semantics: without skipInvalid the first invalid row throws its ReachtreeError (file,
  * line, column, value) and nothing is written; with skipInvalid, more than maxInvalid rejected rows
  * throw E_INPUT_TOO_MANY_INVALID after the rejects file has been written.
+ *
+ * With `workers > 1` each source goes through `parallel.ts` (same cells, counts and errors). The
+ * workers only count rejected rows; when there are some and a rejects file is wanted, a second,
+ * checking-only pass over the file writes them in file order. Stdin cannot be read twice, so with
+ * a rejects file it is ingested in this thread.
  */
 import { ReachtreeError, isReachtreeError, type ErrorCode } from '../errors.js';
 import { ALL, Cube, type Cell } from '../cube/index.js';
