@@ -7,7 +7,7 @@ import { encodeHeaderOnly } from './format/encode.js';
 import { ExplicitState } from './explicit.js';
 import type { SketchShape } from './params.js';
 import { newRegisters } from './registers.js';
-import { OBJECT_OVERHEAD_BYTES, type State } from './state.js';
+import { STATE_BYTES, type State } from './state.js';
 
 export class EmptyState implements State {
   readonly kind = 'EMPTY';
@@ -29,7 +29,7 @@ export class EmptyState implements State {
   }
 
   memoryBytes(): number {
-    return OBJECT_OVERHEAD_BYTES / 2;
+    return STATE_BYTES;
   }
 }
 
@@ -51,6 +51,6 @@ export class UndefinedState implements State {
   }
 
   memoryBytes(): number {
-    return OBJECT_OVERHEAD_BYTES / 2;
+    return STATE_BYTES;
   }
 }

@@ -20,7 +20,7 @@
 import { encodeExplicit } from './format/encode.js';
 import type { SketchShape } from './params.js';
 import { newRegisters } from './registers.js';
-import { OBJECT_OVERHEAD_BYTES, type ExplicitLike, type RegisterState, type State } from './state.js';
+import { STATE_BYTES, TYPED_ARRAY_BYTES, type ExplicitLike, type RegisterState, type State } from './state.js';
 
 const INITIAL_SLOTS = 8;
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
@@ -151,6 +151,6 @@ export class ExplicitState implements ExplicitLike {
   }
 
   memoryBytes(): number {
-    return OBJECT_OVERHEAD_BYTES + this.slots.byteLength;
+    return STATE_BYTES + TYPED_ARRAY_BYTES + this.slots.byteLength;
   }
 }

@@ -20,7 +20,7 @@
 
 import { encodeRegisters } from './format/encode.js';
 import type { SketchShape } from './params.js';
-import { OBJECT_OVERHEAD_BYTES, type RegisterState } from './state.js';
+import { STATE_BYTES, TYPED_ARRAY_BYTES, type RegisterState } from './state.js';
 
 /** Trailing zero count of a non-zero 32-bit pattern. */
 function ctz32(x: number): number {
@@ -182,7 +182,7 @@ class CompactRegisters implements RegisterState {
   }
 
   memoryBytes(): number {
-    return OBJECT_OVERHEAD_BYTES + this.entries.byteLength;
+    return STATE_BYTES + TYPED_ARRAY_BYTES + this.entries.byteLength;
   }
 }
 
@@ -249,6 +249,6 @@ class DenseRegisters implements RegisterState {
   }
 
   memoryBytes(): number {
-    return OBJECT_OVERHEAD_BYTES + this.regs.byteLength;
+    return STATE_BYTES + TYPED_ARRAY_BYTES + this.regs.byteLength;
   }
 }

@@ -45,5 +45,9 @@ export interface RegisterState extends State, RegisterView {
   get(index: number): number;
 }
 
-/** Rough fixed cost of a JS object holding one typed array (object + ArrayBuffer headers). */
-export const OBJECT_OVERHEAD_BYTES = 160;
+/**
+ * Heap bytes beyond the data itself, measured on Node 20 (60 000 sketches): the facade plus a
+ * state object ≈ 80 bytes; each typed array adds ≈ 220 bytes of object and buffer headers.
+ */
+export const STATE_BYTES = 80;
+export const TYPED_ARRAY_BYTES = 220;
