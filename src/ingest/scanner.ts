@@ -279,7 +279,7 @@ export class CsvScanner {
         return ROW;
       }
       if (outcome === SLOW_INCOMPLETE) {
-        if (!this.final) return this.needMore(pos);
+        if (!this.final || end - pos > this.maxRowBytes) return this.needMore(pos);
         // Only an open quote leaves a row incomplete at the end of input.
         const field = this.fieldNumberAt(buf, pos, end);
         return this.reject(pos, end, pos, 'unterminated quoted field: the opening quote has no closing quote before the end of input', field);
@@ -287,7 +287,10 @@ export class CsvScanner {
       // SLOW_ERROR: issue set; the row ends at the first LF after the error.
       const nl = buf.indexOf(LF, this.slowEnd);
       if ((nl < 0 || nl >= end) && !this.final) return this.needMore(pos);
-      return this.finishReject(pos, nl < 0 || nl >= end ? end : nl + 1);
+      const stop = nl < 0 || nl >= end ? end : nl + 1;
+      // As long as a row that could not be split whole: the same outcome as when it is cut short.
+      if (stop - pos > this.maxRowBytes) return this.tooLong(pos);
+      return this.finishReject(pos, stop);
     }
   }
 

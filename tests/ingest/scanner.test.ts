@@ -237,6 +237,28 @@ describe('CsvScanner', () => {
     expect(consumedAfter('', true)).toBe(17);
   });
 
+  it('gives the same rows and rejects for garbage input however it is chunked (seeded fuzz)', () => {
+    let seed = 777;
+    const rand = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const alphabet = ['a', 'b', ',', '"', '"', '\n', '\r', '\r\n', 'ж'];
+    for (let round = 0; round < 300; round++) {
+      let text = '';
+      for (let k = 20 + rand(200); k > 0; k--) text += alphabet[rand(alphabet.length)];
+      const bytes = enc.encode(text);
+      const options = { maxRowBytes: 8 + rand(40), wanted: 1 + rand(3) };
+      const expected = scan(bytes, options);
+      const cuts = [rand(bytes.length + 1), rand(bytes.length + 1), rand(bytes.length + 1)].sort((x, y) => x - y);
+      expect(scan(bytes, options, cuts), `${JSON.stringify(text)} ${JSON.stringify(options)} cuts ${cuts}`).toEqual(expected);
+      if (round % 10 === 0) {
+        const ones = Array.from({ length: bytes.length - 1 }, (_, i) => i + 1);
+        expect(scan(bytes, options, ones), `${JSON.stringify(text)} byte by byte`).toEqual(expected);
+      }
+    }
+  });
+
   it('starts counting at firstLine', () => {
     expect(scan('a\nb\n', { firstLine: 101 })).toEqual(rows([101, ['a']], [102, ['b']]));
   });
