@@ -8,17 +8,15 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HllSketch } from '../../src/sketch/index.js';
 import { connectPg, pgUrlOrSkip } from '../support/pg.js';
-import { checkpoints, predictedPrefixTypes, SETTINGS, standardIdSets, type IdSet, type Setting } from './fixtures.js';
-import { createIdTable, hexDifference, serverPrefixSketches, uploadIdSet } from './server.js';
+import { checkpoints, paramsOf, predictedPrefixTypes, SETTINGS, standardIdSets, type IdSet, type Setting } from './fixtures.js';
+import { createIdTable, hexDifference, REPRESENTATION_OF_TYPE, serverPrefixSketches, uploadIdSet } from './server.js';
 
 const url = pgUrlOrSkip();
 const sets = standardIdSets();
 
-const TYPE_NAMES = ['UNDEFINED', 'EMPTY', 'EXPLICIT', 'SPARSE', 'FULL'] as const;
-
 /** Feeds ids[0, n) for each checkpoint n in one pass, handing the sketch over at each n. */
 function buildPrefixes(s: Setting, set: IdSet, ns: readonly number[], visit: (n: number, sketch: HllSketch) => void): void {
-  const sketch = HllSketch.empty({ log2m: s.log2m, regwidth: s.regwidth, expthresh: s.expthresh, sparseon: s.sparseon });
+  const sketch = HllSketch.empty(paramsOf(s));
   let i = 0;
   for (const n of ns) {
     for (; i < n; i++) sketch.addHash(set.hashes[2 * i] as number, set.hashes[2 * i + 1] as number);
@@ -51,7 +49,7 @@ describe.skipIf(url === null)('interop: reachtree sketches equal hll_add_agg (Po
           const where = `${s.label}, ${set.name} ids, n = ${n}`;
           // the server lands where the spec says, so the boundaries really are being tested
           expect(expected.type, where).toBe(predicted.get(n));
-          expect(sketch.representation, where).toBe(TYPE_NAMES[expected.type]);
+          expect(sketch.representation, where).toBe(REPRESENTATION_OF_TYPE[expected.type]);
           expect(hexDifference(sketch.toHex(), expected.hex), where).toBeNull();
           expect(sketch.classicCardinality(), where).toBe(expected.card);
         });

@@ -8,26 +8,13 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReachtreeError } from '../../src/errors.js';
-import { HllSketch } from '../../src/sketch/index.js';
+import { bytesToHex, HllSketch, hexToBytes } from '../../src/sketch/index.js';
 import { connectPg, pgUrlOrSkip } from '../support/pg.js';
-import { checkpoints, seededRandom, SETTINGS, standardIdSets, type Setting } from './fixtures.js';
-import { bareHex, createIdTable, hexDifference, serverPrefixSketches, uploadIdSet, type ServerSketch } from './server.js';
+import { checkpoints, paramsOf, seededRandom, SETTINGS, standardIdSets, type Setting } from './fixtures.js';
+import { createIdTable, hexDifference, REPRESENTATION_OF_TYPE, serverPrefixSketches, uploadIdSet, type ServerSketch } from './server.js';
 
 const url = pgUrlOrSkip();
 const sets = standardIdSets();
-
-const TYPE_NAMES = ['UNDEFINED', 'EMPTY', 'EXPLICIT', 'SPARSE', 'FULL'] as const;
-
-function hexToBytes(hex: string): Uint8Array {
-  const h = bareHex(hex);
-  const bytes = new Uint8Array(h.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
-  return bytes;
-}
-
-function bytesToHex(bytes: Uint8Array): string {
-  return '\\x' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 /** What the server makes of arbitrary `\x…` text: rejected by hll_in, or accepted with a cardinality (or its error). */
 interface Probe {
@@ -93,8 +80,8 @@ describe.skipIf(url === null)('interop: sketches written by the server, read by 
         const expected = server.get(n) as ServerSketch;
         const where = `${s.label}, n = ${n}`;
         const sketch = HllSketch.fromHex(expected.hex);
-        expect(sketch.params, where).toEqual({ log2m: s.log2m, regwidth: s.regwidth, expthresh: s.expthresh, sparseon: s.sparseon });
-        expect(sketch.representation, where).toBe(TYPE_NAMES[expected.type]);
+        expect(sketch.params, where).toEqual(paramsOf(s));
+        expect(sketch.representation, where).toBe(REPRESENTATION_OF_TYPE[expected.type]);
         expect(hexDifference(sketch.toHex(), expected.hex), where).toBeNull();
         expect(sketch.classicCardinality(), where).toBe(expected.card);
         if (expected.filled !== null) expect(sketch.filledRegisters(), where).toBe(expected.filled);

@@ -8,22 +8,23 @@
  */
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HllSketch } from '../../src/sketch/index.js';
+import { bytesToHex, HllSketch } from '../../src/sketch/index.js';
 import { connectPg, pgUrlOrSkip } from '../support/pg.js';
-import { seededRandom } from './fixtures.js';
+import { headerBytes, seededRandom } from './fixtures.js';
+import { listDifference } from './server.js';
 
 const url = pgUrlOrSkip();
 
 /** `\x…` FULL sketch bytes for registers `regs` (log2m = log2(regs.length)), expthresh 0, sparseon 0. */
 function fullHex(regwidth: number, regs: Uint8Array): string {
   const log2m = Math.log2(regs.length);
-  const body = new Uint8Array(Math.ceil((regs.length * regwidth) / 8));
-  let bit = 0;
+  const bytes = new Uint8Array(3 + Math.ceil((regs.length * regwidth) / 8));
+  bytes.set(headerBytes({ label: '', log2m, regwidth, expthresh: 0, sparseon: false }, 4));
+  let bit = 24;
   for (const v of regs) {
-    for (let b = regwidth - 1; b >= 0; b--, bit++) if ((v >> b) & 1) body[bit >> 3] = (body[bit >> 3] as number) | (0x80 >> (bit & 7));
+    for (let b = regwidth - 1; b >= 0; b--, bit++) if ((v >> b) & 1) bytes[bit >> 3] = (bytes[bit >> 3] as number) | (0x80 >> (bit & 7));
   }
-  const bytes = [0x14, ((regwidth - 1) << 5) | log2m, 0x00, ...body];
-  return '\\x' + bytes.map((x) => x.toString(16).padStart(2, '0')).join('');
+  return bytesToHex(bytes);
 }
 
 async function serverCards(client: pg.Client, hexes: readonly string[]): Promise<Array<number | null>> {
@@ -32,15 +33,6 @@ async function serverCards(client: pg.Client, hexes: readonly string[]): Promise
     [hexes],
   );
   return r.rows.map((row) => row.card);
-}
-
-/** `null` when all equal, else how many differ and the first few. */
-function mismatches(labels: readonly string[], ours: ReadonlyArray<number | null>, server: ReadonlyArray<number | null>): string | null {
-  const bad: string[] = [];
-  ours.forEach((v, i) => {
-    if (!Object.is(v, server[i])) bad.push(`${labels[i]}: reachtree ${String(v)}, server ${String(server[i])}`);
-  });
-  return bad.length === 0 ? null : `${bad.length} of ${ours.length} differ, e.g. ${bad.slice(0, 5).join('; ')}`;
 }
 
 describe.skipIf(url === null)('interop: classicCardinality equals hll_cardinality (PostgreSQL hll)', () => {
@@ -73,7 +65,7 @@ describe.skipIf(url === null)('interop: classicCardinality equals hll_cardinalit
         ours.push(HllSketch.fromHex(hex).classicCardinality());
       }
     }
-    expect(mismatches(labels, ours, await serverCards(client, hexes))).toBeNull();
+    expect(listDifference(labels, ours, await serverCards(client, hexes))).toBeNull();
   });
 
   it('every branch on 3000 random register vectors: log2m 4..12, regwidth 3..6, fill levels from sparse to saturated', async () => {
@@ -104,6 +96,6 @@ describe.skipIf(url === null)('interop: classicCardinality equals hll_cardinalit
     const server = await serverCards(client, hexes);
     // the draw reaches every branch: linear counting (finite), raw/corrected (finite) and NaN
     expect(server.some((c) => c !== null && Number.isNaN(c))).toBe(true);
-    expect(mismatches(labels, ours, server)).toBeNull();
+    expect(listDifference(labels, ours, server)).toBeNull();
   });
 });

@@ -51,6 +51,20 @@ export const SETTINGS: readonly Setting[] = [
   setting(17, 4, 1024, 0),
 ];
 
+/** The setting as HllSketch parameters. */
+export function paramsOf(s: Setting): { log2m: number; regwidth: number; expthresh: number; sparseon: boolean } {
+  return { log2m: s.log2m, regwidth: s.regwidth, expthresh: s.expthresh, sparseon: s.sparseon };
+}
+
+/**
+ * The 3-byte storage-spec v1 header of a sketch of hll_type `type` with the setting's parameters:
+ * version 1 | type, (regwidth − 1) << 5 | log2m, sparseon << 6 | expthresh code (63 = auto, 0, log2(e) + 1).
+ */
+export function headerBytes(s: Setting, type: number): [number, number, number] {
+  const code = s.expthresh === -1 ? 63 : s.expthresh === 0 ? 0 : Math.log2(s.expthresh) + 1;
+  return [0x10 | type, ((s.regwidth - 1) << 5) | s.log2m, ((s.sparseon ? 1 : 0) << 6) | code];
+}
+
 export const EXTENSION_DEFAULT = SETTINGS[0] as Setting;
 export const REACHTREE_DEFAULT = SETTINGS[1] as Setting;
 

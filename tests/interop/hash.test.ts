@@ -14,7 +14,9 @@ import {
   murmurHash3x64h1,
 } from '../../src/hash/index.js';
 import { connectPg, pgUrlOrSkip } from '../support/pg.js';
+import { bytesToHex } from '../../src/sketch/index.js';
 import { adversarialIds, hexIds, ID_SET_SIZE, seededRandom, SPECIAL_IDS } from './fixtures.js';
+import { listDifference } from './server.js';
 
 const url = pgUrlOrSkip();
 
@@ -30,15 +32,9 @@ async function serverHashes(client: pg.Client, expr: string, inputs: readonly st
   return r.rows.map((row) => row.h);
 }
 
-/** `null` when equal, else the first input whose hashes differ. */
+/** `null` when equal, else which inputs' hashes differ (compared as int8 text). */
 function firstMismatch(inputs: readonly string[], ours: readonly bigint[], server: readonly string[]): string | null {
-  if (ours.length !== server.length) return `${ours.length} hashes vs the server's ${server.length}`;
-  for (let i = 0; i < ours.length; i++) {
-    if (String(ours[i]) !== server[i]) {
-      return `input #${i} ${JSON.stringify(inputs[i])}: reachtree ${String(ours[i])}, server ${server[i]}`;
-    }
-  }
-  return null;
+  return listDifference(inputs.map((v, i) => `#${i} ${JSON.stringify(v)}`), ours.map(String), server);
 }
 
 function randomBytes(next: () => number, length: number): Uint8Array {
@@ -47,7 +43,7 @@ function randomBytes(next: () => number, length: number): Uint8Array {
   return bytes;
 }
 
-const toHex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+const toHex = (bytes: Uint8Array): string => bytesToHex(bytes, '');
 
 describe.skipIf(url === null)('interop: hll_hash_* (PostgreSQL hll)', () => {
   let client: pg.Client;

@@ -45,6 +45,22 @@ export function sketchSql(set: string, from: string, to: string, p: number): str
   return `coalesce((SELECT hll_add_agg(hll_hash_text(id), ${args}) FROM ids WHERE set_name = ${set} AND ord > ${from} AND ord <= ${to}), hll_empty(${args}))`;
 }
 
+/** HllSketch.representation for each hll_type value. */
+export const REPRESENTATION_OF_TYPE = ['UNDEFINED', 'EMPTY', 'EXPLICIT', 'SPARSE', 'FULL'] as const;
+
+/**
+ * Null when reachtree's values equal the server's element by element (Object.is: NaN equals NaN),
+ * else how many differ and the first few, by label (one line instead of a 100 000-element diff).
+ */
+export function listDifference(labels: readonly string[], ours: readonly unknown[], server: readonly unknown[]): string | null {
+  if (ours.length !== server.length) return `${ours.length} values vs the server's ${server.length}`;
+  const bad: string[] = [];
+  ours.forEach((v, i) => {
+    if (!Object.is(v, server[i])) bad.push(`${labels[i]}: reachtree ${String(v)}, server ${String(server[i])}`);
+  });
+  return bad.length === 0 ? null : `${bad.length} of ${ours.length} differ, e.g. ${bad.slice(0, 5).join('; ')}`;
+}
+
 /** What the server says about one sketch. */
 export interface ServerSketch {
   readonly hex: string;
@@ -74,7 +90,7 @@ export async function serverPrefixSketches(client: pg.Client, set: IdSet, s: Set
 }
 
 /** Storage-byte hex of a sketch without the leading `\x`, for the byte comparison helpers. */
-export function bareHex(text: string): string {
+function bareHex(text: string): string {
   return text.startsWith('\\x') ? text.slice(2) : text;
 }
 

@@ -8,17 +8,13 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReachtreeError } from '../../src/errors.js';
-import { HllSketch } from '../../src/sketch/index.js';
+import { bytesToHex, HllSketch } from '../../src/sketch/index.js';
 import { connectPg, pgErrorOf, pgUrlOrSkip } from '../support/pg.js';
-import { EXTENSION_DEFAULT, REACHTREE_DEFAULT, SETTINGS, SHAPE_TYPE, shapes, standardIdSets, type IdSet, type Setting, type Shape } from './fixtures.js';
+import { EXTENSION_DEFAULT, headerBytes, paramsOf, REACHTREE_DEFAULT, SETTINGS, SHAPE_TYPE, shapes, standardIdSets, type IdSet, type Setting, type Shape } from './fixtures.js';
 import { createIdTable, hexDifference, settingParams, sketchSql, uploadIdSet } from './server.js';
 
 const url = pgUrlOrSkip();
 const sets = standardIdSets();
-
-function paramsOf(s: Setting) {
-  return { log2m: s.log2m, regwidth: s.regwidth, expthresh: s.expthresh, sparseon: s.sparseon };
-}
 
 function build(s: Setting, set: IdSet, shape: Shape): HllSketch {
   const sketch = HllSketch.empty(paramsOf(s));
@@ -30,13 +26,6 @@ function union(a: HllSketch, b: HllSketch): HllSketch {
   const out = a.clone();
   out.union(b);
   return out;
-}
-
-/** `\x` + the 3-byte header of a sketch of type `type` with the setting's parameters (storage spec v1). */
-function headerHex(s: Setting, type: number): string {
-  const code = s.expthresh === -1 ? 63 : s.expthresh === 0 ? 0 : Math.log2(s.expthresh) + 1;
-  const bytes = [0x10 | type, ((s.regwidth - 1) << 5) | s.log2m, ((s.sparseon ? 1 : 0) << 6) | code];
-  return '\\x' + bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 interface PairRow {
@@ -129,7 +118,7 @@ describe.skipIf(url === null)('interop: union equals hll_union and hll_union_agg
     async (_label, s) => {
       const list = shapes(s, sets.hex);
       const sketches = list.map((shape) => build(s, sets.hex, shape));
-      const undefinedHex = headerHex(s, 0);
+      const undefinedHex = bytesToHex(Uint8Array.from(headerBytes(s, 0)));
       const r = await client.query<{ fwd: string; rev: string; card: number | null; with_undef: string[] }>(
         `${shapesCte()}
          SELECT (SELECT hll_union_agg(h ORDER BY k) FROM sh)::text AS fwd,
