@@ -33,23 +33,25 @@ say() { printf 'pg-start: %s\n' "$*" >&2; }
 die() { printf 'pg-start: error: %s\n' "$*" >&2; exit 1; }
 
 # --- packages -------------------------------------------------------------------------------
-missing=()
-for p in "${packages[@]}"; do
-  if [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" != "install ok installed" ]; then
-    missing+=("$p")
-  fi
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ]; then
-    die "missing packages: ${missing[*]} (install them: sudo apt-get install ${missing[*]})"
-  fi
-  say "installing ${missing[*]} (apt-get)"
+have_server() {
+  [ -x "$bin/initdb" ] && [ -x "$bin/pg_config" ] && [ -f "$("$bin/pg_config" --sharedir)/extension/hll.control" ]
+}
+if ! have_server; then
+  [ "$(id -u)" -eq 0 ] || die "no PostgreSQL 15 with the hll extension in $bin (sudo apt-get install ${packages[*]}, or set REACHTREE_PG_BIN)"
+  # only what is missing: apt-get install of an installed package would upgrade it
+  missing=()
+  for p in "${packages[@]}"; do
+    [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" = "install ok installed" ] || missing+=("$p")
+  done
+  say "installing ${missing[*]} (apt-get update, apt-get install)"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 </dev/null
+  apt_log="$(mktemp)"
+  # dpkg's progress lines are noise on success and the story on failure
+  { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$apt_log" 2>&1 </dev/null \
+    || { cat "$apt_log" >&2; rm -f "$apt_log"; die "apt-get failed"; }
+  rm -f "$apt_log"
+  have_server || die "PostgreSQL 15 with hll is still missing in $bin after installing ${missing[*]}"
 fi
-[ -x "$bin/initdb" ] || die "no PostgreSQL binaries in $bin (set REACHTREE_PG_BIN)"
-[ -f "$("$bin/pg_config" --sharedir)/extension/hll.control" ] || die "the hll extension is not installed for $bin"
 
 # --- who runs the server ----------------------------------------------------------------------
 # PostgreSQL refuses to run as root, so root hands the server to the `postgres` system user.
