@@ -54,24 +54,25 @@ type FromWorker =
 class PoolWorker {
   inFlight = 0;
   onReport: (report: UnitReport) => void = () => undefined;
-  private cellsWaiter: ((cells: UnitCells) => void) | undefined;
+  private cellsWaiter: { resolve: (cells: UnitCells) => void; reject: (e: Error) => void } | undefined;
 
   constructor(
     readonly worker: Worker,
-    private readonly fail: (e: Error) => void,
+    pool: WorkerPool,
   ) {
     worker.on('message', (msg: FromWorker) => {
       if (msg.type === 'unit') {
         this.inFlight--;
         this.onReport(msg.report);
+        pool.notify();
       } else if (msg.type === 'cells') {
         const w = this.cellsWaiter;
         this.cellsWaiter = undefined;
-        w?.({ subscriptions: msg.subscriptions, sketches: msg.sketches });
+        w?.resolve({ subscriptions: msg.subscriptions, sketches: msg.sketches });
       } else {
         const e = new Error(`ingest worker failed: ${msg.message}`);
         if (msg.stack !== undefined) e.stack = msg.stack;
-        this.fail(e);
+        pool.fail(e);
       }
     });
   }
@@ -81,33 +82,64 @@ class PoolWorker {
   }
 
   cells(): Promise<UnitCells> {
-    return new Promise((resolve) => {
-      this.cellsWaiter = resolve;
+    return new Promise((resolve, reject) => {
+      this.cellsWaiter = { resolve, reject };
       this.post({ type: 'finish' });
     });
   }
+
+  abandon(e: Error): void {
+    const w = this.cellsWaiter;
+    this.cellsWaiter = undefined;
+    w?.reject(e);
+  }
 }
 
-/** Worker threads for one run; `close()` when done. */
+/**
+ * Worker threads for one run; `close()` when done. A worker failure (a bug or a crash, not an input
+ * problem) rejects whatever waits on the pool. (Waiting is done with short-lived promises rather
+ * than racing a long-lived "failed" promise: every race against a promise that never settles
+ * stays attached to it, with its result — here, every chunk read.)
+ */
 export class WorkerPool {
   readonly workers: PoolWorker[];
-  /** Rejects when a worker fails (a bug or a crash, not an input problem). */
-  readonly failed: Promise<never>;
+  private error: Error | undefined;
+  private waiter: { resolve: () => void; reject: (e: Error) => void } | undefined;
   private closing = false;
 
   constructor(size: number) {
-    let fail: (e: Error) => void = () => undefined;
-    this.failed = new Promise<never>((_, reject) => (fail = reject));
-    this.failed.catch(() => undefined); // observed by whoever races it
-    const onFail = (e: Error): void => {
-      if (!this.closing) fail(e);
-    };
     this.workers = Array.from({ length: size }, () => {
       const worker = spawnWorker();
-      worker.on('error', onFail);
-      worker.on('exit', (code) => onFail(new Error(`ingest worker exited with code ${code}`)));
-      return new PoolWorker(worker, onFail);
+      worker.on('error', (e) => this.fail(e));
+      worker.on('exit', (code) => this.fail(new Error(`ingest worker exited with code ${code}`)));
+      return new PoolWorker(worker, this);
     });
+  }
+
+  /** Throws the failure of a worker, if one failed. */
+  check(): void {
+    if (this.error !== undefined) throw this.error;
+  }
+
+  /** Resolves at the next unit report; rejects when a worker fails. */
+  nextEvent(): Promise<void> {
+    if (this.error !== undefined) return Promise.reject(this.error);
+    return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
+  }
+
+  notify(): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.resolve();
+  }
+
+  fail(e: Error): void {
+    if (this.closing || this.error !== undefined) return;
+    this.error = e;
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.reject(e);
+    for (const pw of this.workers) pw.abandon(e);
   }
 
   async close(): Promise<void> {
@@ -158,7 +190,8 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
   let bytes = 0;
   let done = false;
   const next = async (): Promise<Buffer> => {
-    const r = await Promise.race([it.next(), pool.failed]);
+    const r = await it.next();
+    pool.check();
     if (r.done === true) {
       done = true;
       return EMPTY;
@@ -191,7 +224,6 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
     const resolved = new Map<string, TerritoryNode | KeyProblem>();
     let stopAfter = Infinity; // default mode: no unit past the first failing one matters
     let rows = 0;
-    let wake: (() => void) | undefined;
     pool.workers.forEach((w, i) => {
       w.onReport = (report) => {
         reports[report.unit] = report;
@@ -202,18 +234,14 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
           keys[i]!.push({ ...k, unit: report.unit, status });
           if (!options.skipInvalid && isProblem(status)) stopAfter = Math.min(stopAfter, report.unit);
         }
-        const w2 = wake;
-        wake = undefined;
-        w2?.();
       };
     });
-    const settled = (): Promise<void> => Promise.race([new Promise<void>((resolve) => (wake = resolve)), pool.failed]);
 
     let unit = 0;
     const dispatch = async (data: Buffer): Promise<void> => {
       let target = pool.workers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
       while (target.inFlight >= MAX_IN_FLIGHT) {
-        await settled();
+        await pool.nextEvent();
         target = pool.workers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
       }
       const ab = new ArrayBuffer(data.length);
@@ -254,7 +282,7 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
         carryLen = data.length;
       }
     }
-    while (pool.workers.some((w) => w.inFlight > 0)) await settled();
+    while (pool.workers.some((w) => w.inFlight > 0)) await pool.nextEvent();
 
     // ---- locate: file lines of units, first error or reject ----
     const unitStart: number[] = [];
@@ -285,7 +313,7 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
     // ---- merge ----
     let rejected = reports.reduce((n, r) => n + (r?.rejected ?? 0), 0);
     const invalidKeys: Array<{ unit: number; line: number; reason: string }> = [];
-    const cells = await Promise.race([Promise.all(pool.workers.map((w) => w.cells())), pool.failed]);
+    const cells = await Promise.all(pool.workers.map((w) => w.cells()));
     keys.forEach((workerKeys, i) => {
       const { subscriptions, sketches } = cells[i] as UnitCells;
       workerKeys.forEach((k, j) => {
