@@ -145,6 +145,18 @@ async function describeTable(session: PgSession, name: TableName): Promise<Table
   return cols.rows;
 }
 
+/**
+ * PostgreSQL text cannot hold U+0000, which a CSV field can: name the cell instead of letting the
+ * server refuse the whole batch with "invalid byte sequence for encoding "UTF8": 0x00".
+ */
+function checkText(value: string, column: string, territory: string): void {
+  if (value.includes('\u0000')) {
+    throw new ReachtreeError('E_INPUT_VALUE', `the cell of territory ${territory} has a NUL character in "${column}", which PostgreSQL text cannot hold`, {
+      location: { column, value },
+    });
+  }
+}
+
 const RELKINDS: Readonly<Record<string, string>> = { v: 'view', m: 'materialized view', S: 'sequence', i: 'index', I: 'index', c: 'composite type', t: 'TOAST table' };
 
 /** The CREATE TABLE reachtree runs for a missing table (also what the scaling-out guide shows). */
@@ -182,6 +194,8 @@ async function insertCells(
     hexChars = 0;
   };
   for (const cell of encodeCells(cube, tree)) {
+    checkText(cell.territory, columns[0] as string, cell.territory);
+    cell.facetValues.forEach((v, i) => checkText(v, columns[i + 1] as string, cell.territory));
     const values = [cell.territory, ...cell.facetValues, cell.subscriptions, cell.sketch];
     values.forEach((v, i) => (batch[i] as Array<string | number>).push(v));
     rows++;
