@@ -27,10 +27,17 @@
  * evaluated Horner-style from k = q down to 1. Worked example (SPEC §12.5): (11,3) after
  * user-1..100000 has every C_0 = 0; classic says 148360.0 (+48 %), improved 99165.7 (−0.8 %).
  *
- * Error: relative standard error 1.04/√m over the whole range (conservative: simulated RMSE
- * never exceeds it, SPEC §12.3); 95 % interval N̂·(1 ± 1.96·rse) with the low end raised to the
- * number of filled registers, a hard lower bound on the number of distinct hashes. All interval
- * arithmetic is in `confidenceInterval`, to be refined in one place.
+ * Error (SPEC §12.3, refined by the precision study, bench/README.md): the relative standard
+ * error depends on n/m. `predictedRse` computes it by the delta method on Ertl's Poisson model —
+ * N̂ ∝ 1/z with z linear in the histogram except for σ and τ, so
+ *   Var(z) ≈ m·Var(a(M)),  a(0) = σ'(C_0/m),  a(k) = 2^−k,  a(q+1) = −τ'(1 − C_{q+1}/m)·2^−q,
+ * with register values M distributed as P(M ≤ k) = exp(−λ·2^−k), λ = n/m — and then removes
+ * the Poisson model's own variance in n (1/n in relative terms), because a sketch holds a
+ * fixed set. Worked values, m = 2^11: 0.71/√m at n/m → 0 (linear counting, √(e^x − x − 1)/(x√m)),
+ * 0.79/√m at n/m = 1, 0.94/√m at 5, √(3 ln 2 − 1)/√m = 1.039/√m for n/m → ∞.
+ * The 95 % interval (`confidenceInterval`) is N̂ ± 1.96·rse·N̂ where z is close to normal, and a
+ * count-based interval where it is not: few collisions (N̂ − filled is a small, Poisson-like
+ * count) and near saturation (few registers below the top value); low ≥ filled registers always.
  */
 
 import { ReachtreeError } from '../errors.js';
@@ -58,39 +65,186 @@ export function exactEstimate(count: number): Estimate {
   return { value: count, exact: true, rse: 0, low: count, high: count };
 }
 
-/** Relative standard error of the improved estimator with m registers. */
+/**
+ * The conventional error bound 1.04/√m (SPEC §12.3): at least the improved estimator's relative
+ * standard error at every n (`predictedRse` gives the value at a given n). For sizing and help texts.
+ */
 export function relativeStandardError(m: number): number {
   return 1.04 / Math.sqrt(m);
 }
 
-/** Everything an interval may depend on. */
+/**
+ * Relative standard error of the improved estimate of n distinct hashes in m registers whose
+ * value bits are q (see the header for the derivation). Smaller than 1.04/√m everywhere short
+ * of saturation; it grows without bound as the registers saturate (2^q·m ≲ n, only reachable
+ * with regwidth ≤ 4).
+ */
+export function predictedRse(n: number, m: number, q: number): number {
+  if (!(n > 0)) return 0;
+  if (n === Infinity) return Infinity;
+  const lambda = n / m;
+  // Per register, for values v = 0..q+1: π_v = P(M = v), a_v = ∂z/∂C_v, e_v = E[K·1{M = v}]
+  // with K ~ Poisson(λ) the register's hash count. Level k ≤ q receives hashes at rate λ·2^−k,
+  // the top level q + 1 at λ·2^−q; M = v means level v was hit and no level above it.
+  const pi = new Float64Array(q + 2);
+  const a = new Float64Array(q + 2);
+  const e = new Float64Array(q + 2);
+  pi[0] = Math.exp(-lambda);
+  a[0] = sigmaPrime(pi[0]);
+  let zeta = sigma(pi[0]); // E[z]/m
+  let w = 1;
+  for (let v = 1; v <= q + 1; v++) {
+    if (v <= q) w *= 0.5;
+    const t = lambda * w; // rate of level v
+    const none = Math.exp(-t); // written with expm1 so that tiny rates keep their digits
+    const hit = -Math.expm1(-t);
+    const above = v <= q ? none : 1; // P(no hash above level v): e^(−λ·2^−v), 1 at the top
+    const lower = v <= q ? lambda - 2 * t : lambda - t; // rate of the levels below v
+    pi[v] = above * hit;
+    a[v] = v <= q ? w : -tauPrime(none) * w;
+    e[v] = above * (lower * hit + t);
+    zeta += v <= q ? pi[v]! * w : tau(none) * w;
+  }
+  // Var(z)/m and Cov(z, N)/m; subtracting Cov²/Var(N) conditions on the sketch's fixed n (the
+  // Poisson model lets n itself vary). Deviations d_v = a_v − ā keep every term well scaled.
+  let mean = 0;
+  for (let v = 0; v <= q + 1; v++) mean += a[v]! * pi[v]!;
+  let variance = 0;
+  let covariance = 0;
+  for (let v = 0; v <= q + 1; v++) {
+    const d = v === 0 ? a[0]! * -Math.expm1(-lambda) - (mean - a[0]! * pi[0]!) : a[v]! - mean;
+    variance += pi[v]! * d * d;
+    covariance += d * e[v]!;
+  }
+  const conditional = variance - (covariance * covariance) / lambda;
+  return Math.sqrt(Math.max(conditional, 0) / m) / zeta;
+}
+
+/** Everything the interval of a register estimate depends on. */
 export interface IntervalInput {
-  /** point estimate */
+  /** the improved estimate N̂ */
   readonly value: number;
-  /** relative standard error */
-  readonly rse: number;
   /** register count */
   readonly m: number;
+  /** value bits q of the register model (`ertlQ`) */
+  readonly q: number;
   /** non-zero registers: a hard lower bound on the distinct count */
   readonly filled: number;
+  /** registers at the top value q + 1 (C_{q+1}) */
+  readonly saturated: number;
+}
+
+/** A 95 % interval with the relative standard error it was built from. */
+export interface Interval {
+  readonly rse: number;
+  readonly low: number;
+  readonly high: number;
 }
 
 /**
- * The 95 % interval of a register estimate: N̂·(1 ± 1.96·rse), low end raised to the filled
- * register count (and the interval kept ordered around it).
+ * Collision regime: where (N̂ − filled)²/(rse·N̂)² — the collision count's mean in units of its
+ * variance — is below this, the count's own quantiles replace the normal approximation.
  */
-export function confidenceInterval(x: IntervalInput): { low: number; high: number } {
-  const half = Z_95 * x.rse;
-  const low = Math.max(x.value * (1 - half), x.filled);
-  const high = Math.max(x.value * (1 + half), low);
-  return { low, high };
+const FEW_COLLISIONS = 50;
+
+/**
+ * Saturation regime: with fewer registers than this below the top value the estimate is +∞ or
+ * rests on one register, and the interval comes from that count alone. (With 2 or more the
+ * normal interval already holds: 94.9 % at (10,4), n = 10^8, about 2.6 such registers.)
+ */
+const FEW_UNSATURATED = 2;
+
+/**
+ * The 95 % interval of a register estimate, in one of three regimes chosen from the registers:
+ * - normal: N̂ ± 1.96·rse·N̂ with rse = `predictedRse(N̂)`, the low end raised to `filled`;
+ * - few collisions (n ≲ 7√m): n − filled counts the hashes that fell into an already filled
+ *   register, a Poisson-like integer with mean ≈ N̂ − filled and variance ≈ (rse·N̂)², so the
+ *   interval is filled + that count's 2.5 % and 97.5 % quantiles (widened to hold N̂) — skewed,
+ *   never below filled, and as narrow as [filled, N̂] when a collision is unlikely;
+ * - saturated (regwidth ≤ 4 only, fewer than 2 registers below the top value q + 1): that count
+ *   is Poisson with mean m·e^(−n·2^−q/m); its mid-P interval bounds n, up to +∞.
+ * Coverage in every regime is measured by the precision study (bench/results/accuracy.md).
+ */
+export function confidenceInterval(x: IntervalInput): Interval {
+  const { value, m, q, filled, saturated } = x;
+  if (value === 0) return { rse: 0, low: 0, high: 0 }; // no register filled: nothing was counted
+  const rse = predictedRse(value, m, q);
+  const unsaturated = m - saturated;
+  if (unsaturated < FEW_UNSATURATED) {
+    const [lowMean, highMean] = poissonMeanInterval(unsaturated);
+    // P(a register is below the top value) = e^(−λ·2^−q)  ⇒  n = −m·2^q·ln(mean/m)
+    const nFor = (mean: number): number => (mean >= m ? 0 : mean <= 0 ? Infinity : -m * 2 ** q * Math.log(mean / m));
+    return { rse, low: Math.max(Math.min(nFor(highMean), value), filled), high: Math.max(nFor(lowMean), value) };
+  }
+  const variance = (rse * value) ** 2;
+  const excess = value - filled;
+  if (excess > 0 && excess * excess < FEW_COLLISIONS * variance && variance < 2 * excess) {
+    // (a variance above twice the mean is not a collision count's: that is the normal regime)
+    const low = Math.min(filled + countQuantile(excess, variance, 0.025), value);
+    return { rse, low, high: Math.max(filled + countQuantile(excess, variance, 0.975), value) };
+  }
+  const half = Z_95 * Math.sqrt(variance);
+  const low = Math.max(value - half, filled);
+  return { rse, low, high: Math.max(value + half, low) };
+}
+
+/**
+ * Smallest k with P(K ≤ k) ≥ p for a count K of the given mean (below 100 here) and
+ * variance: Poisson when the variance does not exceed the mean, otherwise the negative binomial
+ * with that mean and variance (overdispersion grows with n/m: about 1 + 2n/3m).
+ */
+function countQuantile(mean: number, variance: number, p: number): number {
+  const dispersion = variance / mean;
+  // pmf(k) = pmf(k − 1)·ratio(k); Poisson: mean/k; negative binomial with success probability
+  // 1/φ and size r = mean/(φ − 1): (k − 1 + r)/k·(1 − 1/φ)
+  const r = dispersion > 1 ? mean / (dispersion - 1) : Infinity;
+  const fail = 1 - 1 / dispersion;
+  let term = r === Infinity ? Math.exp(-mean) : Math.exp(-r * Math.log(dispersion));
+  let cdf = term;
+  let k = 0;
+  while (cdf < p) {
+    k++;
+    term *= r === Infinity ? mean / k : ((k - 1 + r) / k) * fail;
+    cdf += term;
+  }
+  return k;
+}
+
+/**
+ * 95 % interval for the mean of a Poisson variable observed as `count`, mid-P version of the
+ * exact (Garwood 1936) interval: the observed count's own probability is split in half, which
+ * brings the coverage of a discrete count close to 95 % instead of well above it.
+ */
+function poissonMeanInterval(count: number): [number, number] {
+  // P(K < count) + ½·P(K = count) for K ~ Poisson(mean): falls as the mean grows
+  const midP = (mean: number): number => {
+    let term = Math.exp(-mean);
+    let below = 0;
+    for (let j = 1; j <= count; j++) {
+      below += term;
+      term *= mean / j;
+    }
+    return below + 0.5 * term;
+  };
+  const solve = (target: number): number => {
+    let lo = 0;
+    let hi = count + 10 * Math.sqrt(count) + 20;
+    for (let i = 0; i < 100; i++) {
+      const mid = 0.5 * (lo + hi);
+      if (midP(mid) > target) lo = mid;
+      else hi = mid;
+    }
+    return 0.5 * (lo + hi);
+  };
+  return [count === 0 ? 0 : solve(0.975), solve(0.025)];
 }
 
 /** The improved estimate of a register vector, with its error and interval. */
 export function registerEstimate(regs: RegisterView, shape: SketchShape): Estimate {
-  const value = improvedEstimate(histogram(regs, shape), shape);
-  const rse = relativeStandardError(shape.m);
-  const { low, high } = confidenceInterval({ value, rse, m: shape.m, filled: regs.nfilled });
+  const c = histogram(regs, shape);
+  const value = improvedEstimate(c, shape);
+  const q = c.length - 2;
+  const { rse, low, high } = confidenceInterval({ value, m: shape.m, q, filled: regs.nfilled, saturated: c[q + 1]! });
   return { value, exact: false, rse, low, high };
 }
 
@@ -147,6 +301,39 @@ function tau(x: number): number {
     y *= 0.5;
     z -= (1 - x) * (1 - x) * y;
   } while (z !== prev);
+  return z / 3;
+}
+
+/** σ'(x) = 1 + Σ_{k≥1} 2^(2k−1)·x^(2^k − 1); σ'(1) = ∞. */
+function sigmaPrime(x: number): number {
+  if (x >= 1) return Infinity;
+  let power = x; // x^(2^k − 1)
+  let weight = 2; // 2^(2k − 1)
+  let z = 1;
+  let prev: number;
+  do {
+    prev = z;
+    z += weight * power;
+    power *= power * x;
+    weight *= 4;
+  } while (z > prev); // terms are positive: stops once they no longer count (or on NaN input)
+  return z;
+}
+
+/** τ'(x) = (−1 + Σ_{k≥1} 2^(1−2k)·(1 − x^(2^−k))·x^(2^−k − 1))/3; τ'(0) = ∞, τ'(1) = −1/3. */
+function tauPrime(x: number): number {
+  if (x <= 0) return Infinity;
+  if (x >= 1) return -1 / 3;
+  let root = x; // x^(2^−k)
+  let weight = 0.5; // 2^(1−2k)
+  let z = -1;
+  let prev: number;
+  do {
+    root = Math.sqrt(root);
+    prev = z;
+    z += (weight * (1 - root) * root) / x;
+    weight *= 0.25;
+  } while (z > prev); // likewise
   return z / 3;
 }
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ReachtreeError } from '../../src/errors.js';
 import { confidenceInterval, HllSketch, relativeStandardError } from '../../src/sketch/index.js';
-import { ertlQ } from '../../src/sketch/estimate.js';
+import { ertlQ, predictedRse } from '../../src/sketch/estimate.js';
 import { shapeOf } from '../../src/sketch/params.js';
 import { addHalves, addUsers, buildUsers, prng, randomHashes, userHashes } from './support.js';
 
@@ -94,10 +94,11 @@ describe('estimate › improved estimator (Ertl 2017)', () => {
 });
 
 describe('estimate › error and interval', () => {
-  it('uses rse = 1.04/√m and a ±1.96·rse interval around the estimate', () => {
+  it('uses the rse predicted at the estimate (below 1.04/√m) and a ±1.96·rse interval around it', () => {
     const s = addHalves(HllSketch.empty({ log2m: 14, expthresh: 0 }), randomHashes(prng(8), 200_000));
     const e = s.estimate();
-    expect(e.rse).toBeCloseTo(1.04 / 128, 12);
+    expect(e.rse).toBe(predictedRse(e.value, 2 ** 14, 30));
+    expect(e.rse).toBeLessThan(1.04 / 128);
     expect(e.low).toBeCloseTo(e.value * (1 - 1.96 * e.rse), 6);
     expect(e.high).toBeCloseTo(e.value * (1 + 1.96 * e.rse), 6);
     expect(e.low).toBeLessThan(200_000);
@@ -115,8 +116,10 @@ describe('estimate › error and interval', () => {
   });
 
   it('keeps the interval ordered even when the hard bound exceeds the estimate', () => {
-    expect(confidenceInterval({ value: 10, rse: 0.5, m: 16, filled: 12 })).toEqual({ low: 12, high: 19.8 });
-    expect(confidenceInterval({ value: 10, rse: 0.01, m: 16, filled: 12 })).toEqual({ low: 12, high: 12 });
+    const wide = confidenceInterval({ value: 10, m: 16, q: 30, filled: 12, saturated: 0 });
+    expect(wide.low).toBe(12);
+    expect(wide.high).toBeGreaterThan(12);
+    expect(confidenceInterval({ value: 10, m: 2 ** 17, q: 30, filled: 12, saturated: 0 })).toMatchObject({ low: 12, high: 12 });
   });
 });
 
