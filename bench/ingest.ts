@@ -3,7 +3,8 @@
  *
  *   npm run build && node dist/bench/ingest.js [--sizes 1e6,1e7,5e7] [--workers 1,2] [--repeats 3]
  *       [--national] [--profile] [--naive-rows 1e6] [--naive-repeats 3] [--no-naive]
- *       [--gzip-sizes 1e6,1e7] [--scratch DIR] [--out bench/results/ingest.md] [--cli PATH] [--note TEXT]
+ *       [--gzip-sizes 1e6,1e7] [--scratch DIR] [--out bench/results/ingest.md] [--cli PATH]
+ *       [--source-commit SHA]
  *
  * For each size (deterministic national-shaped input from `reachtree sample --seed 1`, cached in
  * the scratch folder, never in the repository) it runs, as separate child processes, measured from
@@ -57,8 +58,8 @@ interface BenchOptions {
   readonly scratch: string;
   readonly out: string;
   readonly cli: string;
-  /** Where the CLI was built from, when it is not this checkout's dist/ (e.g. "built from git archive of 121c41b"). */
-  readonly note: string | undefined;
+  /** The commit a snapshot CLI (--cli outside this checkout) was built from; named in the results. */
+  readonly sourceCommit: string | undefined;
 }
 
 function numberList(text: string, what: string): number[] {
@@ -80,7 +81,7 @@ function parseOptions(argv: readonly string[]): BenchOptions {
   let scratch = process.env['REACHTREE_BENCH_DIR'] ?? join(tmpdir(), 'reachtree-bench');
   let out = resolve('bench/results/ingest.md');
   let cli = join(HERE, '../src/cli/main.js');
-  let note: string | undefined;
+  let sourceCommit: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -103,7 +104,7 @@ function parseOptions(argv: readonly string[]): BenchOptions {
     else if (a === '--scratch') scratch = resolve(value());
     else if (a === '--out') out = resolve(value());
     else if (a === '--cli') cli = resolve(value());
-    else if (a === '--note') note = value();
+    else if (a === '--source-commit') sourceCommit = value();
     else throw new Error(`unknown argument ${JSON.stringify(a)} (see the header of bench/ingest.ts)`);
   }
   sizes = [...new Set(sizes)].sort((x, y) => x - y);
@@ -121,7 +122,7 @@ function parseOptions(argv: readonly string[]): BenchOptions {
     scratch,
     out,
     cli,
-    note,
+    sourceCommit,
   };
 }
 
@@ -186,6 +187,9 @@ async function prepareInput(o: BenchOptions, rows: number, withGzip: boolean): P
 interface Timing {
   readonly wallMs: number;
   readonly peakRssBytes: number | undefined;
+  readonly cpuMs: number | undefined;
+  /** 1-minute load average when the run started. */
+  readonly load: number;
 }
 
 interface ReachtreeRun extends Timing {
@@ -200,6 +204,8 @@ interface Series<T extends Timing> {
 }
 
 const medianWall = <T extends Timing>(s: Series<T>): number => median(s.runs.map((r) => r.wallMs));
+const medianCpu = <T extends Timing>(s: Series<T>): number => median(s.runs.map((r) => r.cpuMs ?? NaN));
+const medianLoad = <T extends Timing>(s: Series<T>): number => median(s.runs.map((r) => r.load));
 const maxRss = <T extends Timing>(s: Series<T>): number | undefined => {
   const values = s.runs.map((r) => r.peakRssBytes).filter((v): v is number => v !== undefined);
   return values.length > 0 ? Math.max(...values) : undefined;
@@ -216,7 +222,7 @@ function digestFile(file: string): string {
 async function runFloor(file: string, workers: number, gunzip: boolean): Promise<Timing & { result: FloorResult }> {
   const args = gunzip ? [join(HERE, 'floor.js'), '--gunzip', file] : [join(HERE, 'floor.js'), file, '--workers', String(workers)];
   const m = await measureNodeOrFail('floor', args);
-  return { wallMs: m.wallMs, peakRssBytes: m.peakRssBytes, result: JSON.parse(m.stdout) as FloorResult };
+  return { wallMs: m.wallMs, peakRssBytes: m.peakRssBytes, cpuMs: m.cpuMs, load: m.load, result: JSON.parse(m.stdout) as FloorResult };
 }
 
 async function runReachtree(
@@ -250,12 +256,14 @@ async function runReachtree(
     what,
     wallMs: m.wallMs,
     peakRssBytes: m.peakRssBytes,
+    cpuMs: m.cpuMs,
+    load: m.load,
     ingestSeconds: elapsed === null ? undefined : Number(elapsed[1]),
     check,
     digest: digestFile(out),
   };
   log(
-    `${what}: ${(m.wallMs / 1000).toFixed(2)} s, RSS ${mb(m.peakRssBytes)}, check ${check.ok ? 'ok' : `FAILED: ${check.problems.join('; ')}`}, coverage ${pct(check.coverage)}`,
+    `${what}: ${(m.wallMs / 1000).toFixed(2)} s (CPU ${((m.cpuMs ?? NaN) / 1000).toFixed(2)} s, load ${m.load.toFixed(1)}), RSS ${mb(m.peakRssBytes)}, check ${check.ok ? 'ok' : `FAILED: ${check.problems.join('; ')}`}, coverage ${pct(check.coverage)}`,
   );
   return run;
 }
@@ -273,7 +281,7 @@ async function runNaive(input: Input, limit: number, out: string, truth: Truth):
   const check = checkNaiveReport(out, result.rows, result.limited ? undefined : truth);
   if (result.rows !== Math.min(limit, input.rows)) check.problems.push(`naive read ${result.rows} rows, expected ${Math.min(limit, input.rows)}`);
   log(`naive ${label(input.rows)} (${label(result.rows)} rows): ${(m.wallMs / 1000).toFixed(1)} s (rows ${(result.rowPhaseMs / 1000).toFixed(1)} s, roll-up ${(result.rollupMs / 1000).toFixed(1)} s), check ${check.problems.length === 0 ? 'ok' : `FAILED: ${check.problems.join('; ')}`}`);
-  return { wallMs: m.wallMs, peakRssBytes: m.peakRssBytes, result, check: { ...check, ok: check.problems.length === 0 } };
+  return { wallMs: m.wallMs, peakRssBytes: m.peakRssBytes, cpuMs: m.cpuMs, load: m.load, result, check: { ...check, ok: check.problems.length === 0 } };
 }
 
 /**
@@ -440,48 +448,57 @@ function render(results: SizeResult[], profile: ProfileSummary | undefined, prof
   const wMax = Math.max(...opts.workers);
   const wMin = Math.min(...opts.workers);
   const L: string[] = [];
-  const commit = git(['rev-parse', '--short', 'HEAD']);
-  // A CLI outside this checkout (a snapshot built from `git archive`) has no uncommitted changes to report.
-  const dirty = opts.cli.startsWith(`${process.cwd()}/`) ? git(['status', '--porcelain', '--', 'src']) : '';
-  const workersCommit = git(['log', '--oneline', '-1', '-i', '--grep', 'worker', '--', 'src/ingest']);
+  // A snapshot (built from `git archive` of --source-commit) has no uncommitted changes to report.
+  const rev = opts.sourceCommit ?? 'HEAD';
+  const commit = git(['rev-parse', '--short', rev]);
+  const dirty = opts.sourceCommit === undefined ? git(['status', '--porcelain', '--', 'src']) : '';
+  const workersCommit = git(['log', '--oneline', '-1', '-i', '--grep', 'worker', rev, '--', 'src/ingest']);
   L.push('# Ingest throughput (issue #5)', '');
   L.push(`Generated by \`node dist/bench/ingest.js ${process.argv.slice(2).join(' ')}\` on ${env.started.toISOString().slice(0, 16).replace('T', ' ')} UTC (${(env.seconds / 60).toFixed(0)} min).`);
   L.push(
     `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, shared with other jobs (load average ${env.load0.map((x) => x.toFixed(1)).join('/')} at the start, ${env.load1.map((x) => x.toFixed(1)).join('/')} at the end); Node ${process.version}.`,
   );
   L.push(
-    `Code: commit ${commit || 'unknown'}${dirty !== '' ? ' **plus uncommitted changes in src/** (measured as built from the working tree)' : ''}${opts.cli.startsWith(`${process.cwd()}/`) ? '' : ` (CLI: \`${opts.cli}\`${opts.note !== undefined ? `, ${opts.note}` : ''})`}; last src/ingest commit mentioning workers: ${workersCommit === '' ? 'none (parallel ingest not committed yet)' : `\`${workersCommit}\``}.`,
+    `Code: commit ${commit || 'unknown'}${dirty !== '' ? ' **plus uncommitted changes in src/** (measured as built from the working tree)' : ''}${opts.sourceCommit !== undefined ? ` (a clean \`git archive\` of it, built outside the checkout: \`${opts.cli}\`)` : ''}; last src/ingest commit mentioning workers: ${workersCommit === '' ? 'none (parallel ingest not committed yet)' : `\`${workersCommit}\``}.`,
   );
   L.push(`Inputs: \`reachtree sample --scope national --seed ${SEED}\` (64-hex id, platform, OKTMO code), cached in \`${opts.scratch}\`. Wall times are medians of ${opts.repeats} run${opts.repeats > 1 ? 's' : ''} (spawn to exit: start-up, tree, ingest, roll-up, report written); floor and reachtree runs interleaved.`, '');
 
   // Main table.
   L.push('## Wall time, throughput, memory', '');
-  L.push('| rows | file | workers | floor | reachtree (range) | reachtree / floor | rows/s | MB/s | ingest part | peak RSS | checks |');
-  L.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+  L.push('| rows | file | workers | floor | reachtree (range) | reachtree / floor | rows/s | MB/s | ingest part | CPU: floor, reachtree | CPU ratio | load | peak RSS | checks |');
+  L.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const r of results) {
     for (const [w, s] of r.reachtree) {
       const floor = r.floors.get(w);
       const t = medianWall(s);
       const f = floor !== undefined ? medianWall(floor) : NaN;
+      const fc = floor !== undefined ? medianCpu(floor) : NaN;
       const ingest = median(s.runs.map((x) => x.ingestSeconds ?? NaN));
       const checks = s.runs.every((x) => x.check.ok) ? `ok, CI coverage ${pct(s.runs[0]?.check.coverage ?? NaN)}` : `FAILED: ${s.runs.flatMap((x) => x.check.problems).slice(0, 3).join('; ')}`;
       L.push(
-        `| ${label(r.input.rows)}${r.national ? ' (national)' : ''} | ${(r.input.bytes / 1e6).toFixed(0)} MB | ${w} | ${sec(f)} | ${sec(t)} ${spread(s) !== '' ? `(${spread(s)})` : ''} | ${ratio(t / f)} | ${((r.input.rows / t) * 1000 / 1e6).toFixed(2)} M | ${((r.input.bytes / t) * 1000 / 1e6).toFixed(0)} | ${Number.isNaN(ingest) ? 'n/a' : `${ingest.toFixed(1)} s`} | ${mb(medianRss(s))} | ${checks} |`,
+        `| ${label(r.input.rows)}${r.national ? ' (national)' : ''} | ${(r.input.bytes / 1e6).toFixed(0)} MB | ${w} | ${sec(f)} | ${sec(t)} ${spread(s) !== '' ? `(${spread(s)})` : ''} | ${ratio(t / f)} | ${((r.input.rows / t) * 1000 / 1e6).toFixed(2)} M | ${((r.input.bytes / t) * 1000 / 1e6).toFixed(0)} | ${Number.isNaN(ingest) ? 'n/a' : `${ingest.toFixed(1)} s`} | ${sec(fc)}, ${sec(medianCpu(s))} | ${ratio(medianCpu(s) / fc)} | ${medianLoad(s).toFixed(1)} | ${mb(medianRss(s))} | ${checks} |`,
       );
     }
   }
-  L.push('', '"ingest part": reachtree\'s own elapsed time for reading and sketching (its summary line); the rest of the wall time is start-up, roll-up and the report. Peak RSS: median over repeats, whole process (all threads).', '');
+  L.push(
+    '',
+    '"ingest part": reachtree\'s own elapsed time for reading and sketching (its summary line); the rest of the wall time is start-up, roll-up and the report. CPU: user + system time of all threads (median), which hardly depends on the load of the shared machine; "load": median 1-minute load average when reachtree runs started (2 cores, so above 2 the runs waited for the CPU and wall times grow). Peak RSS: median over repeats, whole process (all threads).',
+    '',
+  );
 
   // gzip.
   const gz = results.filter((r) => r.gzip !== undefined && r.gunzipFloor !== undefined);
   if (gz.length > 0) {
     L.push('## gzip input', '');
-    L.push('| rows | .gz size | zlib gunzip alone | reachtree on .gz (workers) | ratio | peak RSS |');
-    L.push('|---:|---:|---:|---:|---:|---:|');
+    L.push('| rows | .gz size | zlib gunzip alone | reachtree on .gz (workers) | ratio | CPU: gunzip, reachtree | CPU ratio | load | peak RSS |');
+    L.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of gz) {
       const s = r.gzip as Series<ReachtreeRun>;
-      const f = medianWall(r.gunzipFloor as Series<Timing>);
-      L.push(`| ${label(r.input.rows)} | ${((r.input.gzBytes ?? 0) / 1e6).toFixed(0)} MB | ${sec(f)} | ${sec(medianWall(s))} (${wMax}) | ${ratio(medianWall(s) / f)} | ${mb(medianRss(s))} |`);
+      const floor = r.gunzipFloor as Series<Timing>;
+      const f = medianWall(floor);
+      L.push(
+        `| ${label(r.input.rows)} | ${((r.input.gzBytes ?? 0) / 1e6).toFixed(0)} MB | ${sec(f)} | ${sec(medianWall(s))} (${wMax}) | ${ratio(medianWall(s) / f)} | ${sec(medianCpu(floor))}, ${sec(medianCpu(s))} | ${ratio(medianCpu(s) / medianCpu(floor))} | ${medianLoad(s).toFixed(1)} | ${mb(medianRss(s))} |`,
+      );
     }
     L.push('');
   }
@@ -552,6 +569,11 @@ function render(results: SizeResult[], profile: ProfileSummary | undefined, prof
     L.push('|---|---:|---:|---:|');
     for (const b of profile.buckets.filter((x) => x.share >= 0.005)) L.push(`| ${b.name} | ${b.ms.toFixed(0)} | ${pct(b.share)} | ${((b.ms * 1e6) / profileRows).toFixed(0)} |`);
     L.push('', `Total profiled: ${sec(profile.totalMs)} (\`node --cpu-prof\` on \`estimate --workers 1\`; sampling adds a little overhead). Stages under 0.5 % left out.`, '');
+    L.push('Hottest functions (self time):', '');
+    L.push('| function | where | ms | share |');
+    L.push('|---|---|---:|---:|');
+    for (const f of profile.functions.slice(0, 15)) L.push(`| \`${f.name}\` | ${f.where} | ${f.ms.toFixed(0)} | ${pct(f.share)} |`);
+    L.push('');
   }
 
   // Targets.
@@ -563,7 +585,11 @@ function render(results: SizeResult[], profile: ProfileSummary | undefined, prof
       const f = big.floors.get(w);
       if (s === undefined || f === undefined) continue;
       const x = medianWall(s) / medianWall(f);
-      v.push({ target: `${label(big.input.rows)} rows, ${w} worker${w > 1 ? 's' : ''}: reachtree ≤ 1.6× the row-splitting floor`, measured: ratio(x), met: x <= 1.6 });
+      v.push({
+        target: `${label(big.input.rows)} rows, ${w} worker${w > 1 ? 's' : ''}: reachtree ≤ 1.6× the row-splitting floor`,
+        measured: `${ratio(x)} (CPU time ${ratio(medianCpu(s) / medianCpu(f))})`,
+        met: x <= 1.6,
+      });
     }
     if (big.naive !== undefined) {
       const rt = big.reachtree.get(wMax);
@@ -607,8 +633,10 @@ function render(results: SizeResult[], profile: ProfileSummary | undefined, prof
   }
   const gzLargest = gz.at(-1);
   if (gzLargest !== undefined) {
-    const x = medianWall(gzLargest.gzip as Series<ReachtreeRun>) / medianWall(gzLargest.gunzipFloor as Series<Timing>);
-    v.push({ target: `${label(gzLargest.input.rows)} rows gzip: ≤ 1.3× zlib decompression alone`, measured: ratio(x), met: x <= 1.3 });
+    const s = gzLargest.gzip as Series<ReachtreeRun>;
+    const f = gzLargest.gunzipFloor as Series<Timing>;
+    const x = medianWall(s) / medianWall(f);
+    v.push({ target: `${label(gzLargest.input.rows)} rows gzip: ≤ 1.3× zlib decompression alone`, measured: `${ratio(x)} (CPU time ${ratio(medianCpu(s) / medianCpu(f))})`, met: x <= 1.3 });
   }
   const identities = results.flatMap((r) => r.identity);
   v.push({ target: 'byte-identical reports whatever the worker count, chunk size or file split', measured: `${identities.filter((i) => i.same).length} of ${identities.length} comparisons identical`, met: identities.length > 0 ? identities.every((i) => i.same) : undefined });

@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 interface CallFrame {
   readonly functionName: string;
   readonly url: string;
+  readonly lineNumber: number;
 }
 
 interface ProfileNode {
@@ -36,9 +37,19 @@ export interface ProfileBucket {
   readonly share: number;
 }
 
+export interface ProfileFunction {
+  readonly name: string;
+  /** Source file (relative to the build's dist/ or node_modules/) and line, 1-based. */
+  readonly where: string;
+  readonly ms: number;
+  readonly share: number;
+}
+
 export interface ProfileSummary {
   readonly totalMs: number;
   readonly buckets: ProfileBucket[];
+  /** Self time per function, largest first. */
+  readonly functions: ProfileFunction[];
 }
 
 /** Functions that start a later phase: everything they call is that phase. */
@@ -77,7 +88,8 @@ export function summariseProfile(file: string): ProfileSummary {
   const msPerSample = profile.samples.length > 0 ? totalMs / profile.samples.length : 0;
   const buckets = new Map<string, number>();
   const root = profile.nodes[0];
-  if (root === undefined) return { totalMs, buckets: [] };
+  if (root === undefined) return { totalMs, buckets: [], functions: [] };
+  const functions = new Map<string, { name: string; where: string; ms: number }>();
   // Iterative walk: (node, inherited phase).
   const stack: Array<[ProfileNode, string | undefined]> = [[root, undefined]];
   while (stack.length > 0) {
@@ -87,12 +99,29 @@ export function summariseProfile(file: string): ProfileSummary {
     if (self > 0) {
       const bucket = phase ?? ingestBucket(node.callFrame);
       buckets.set(bucket, (buckets.get(bucket) ?? 0) + self);
+      const { functionName, url, lineNumber } = node.callFrame;
+      const where = url === '' ? '' : `${shortUrl(url)}:${lineNumber + 1}`;
+      const k = `${functionName}\u0000${where}`;
+      const f = functions.get(k) ?? { name: functionName || '(anonymous)', where, ms: 0 };
+      f.ms += self;
+      functions.set(k, f);
     }
     for (const c of node.children ?? []) {
       const child = byId.get(c);
       if (child !== undefined) stack.push([child, phase]);
     }
   }
-  const list = [...buckets].map(([name, ms]) => ({ name, ms, share: totalMs > 0 ? ms / totalMs : 0 })).sort((a, b) => b.ms - a.ms);
-  return { totalMs, buckets: list };
+  const share = (ms: number): number => (totalMs > 0 ? ms / totalMs : 0);
+  const list = [...buckets].map(([name, ms]) => ({ name, ms, share: share(ms) })).sort((a, b) => b.ms - a.ms);
+  const fns = [...functions.values()].map((f) => ({ ...f, share: share(f.ms) })).sort((a, b) => b.ms - a.ms);
+  return { totalMs, buckets: list, functions: fns };
+}
+
+/** `file:///…/dist/src/ingest/ingester.js` → `src/ingest/ingester.js`; node_modules paths from the package. */
+function shortUrl(url: string): string {
+  const nm = url.lastIndexOf('/node_modules/');
+  if (nm !== -1) return url.slice(nm + '/node_modules/'.length);
+  const dist = url.lastIndexOf('/dist/');
+  if (dist !== -1) return url.slice(dist + '/dist/'.length);
+  return url.replace(/^file:\/\//, '');
 }

@@ -1,24 +1,36 @@
 /**
  * Runs one benchmark child process and measures it from outside: wall time (spawn to exit, so
- * process start-up, territory tree, report writing — everything a user waits for) and peak RSS.
+ * process start-up, territory tree, report writing — everything a user waits for), CPU time
+ * (user + system, all threads) and peak RSS, plus the 1-minute load average when it started.
  *
- * Peak RSS comes from GNU time (`/usr/bin/time -f %M`, the kernel's maxrss of the child in KiB)
- * when it exists; otherwise the child is started with `--import` of `ingest-rss-probe.js`, which
- * prints `process.resourceUsage().maxRSS` on exit. Worker threads share the process, so either
- * way the figure covers all threads.
+ * CPU time and peak RSS come from GNU time (`/usr/bin/time -f '%M %U %S'`, the kernel's rusage of
+ * the child) when it exists; otherwise the child is started with `--import` of
+ * `ingest-rss-probe.js`, which prints `process.resourceUsage()` figures on exit. Worker threads
+ * share the process, so either way the figures cover all threads.
+ *
+ * Why CPU time too: the machine is shared, and wall time of a run that waited for the CPU says
+ * more about the neighbours than about the code. CPU time hardly moves with load (only through
+ * caches), so CPU ratios are the load-independent cross-check of the wall ratios.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const GNU_TIME = '/usr/bin/time';
-export const RSS_MARK = 'REACHTREE_BENCH_MAXRSS_KB=';
+/** Marks the line `maxRssKiB userSeconds systemSeconds` that GNU time or the probe appends to stderr. */
+export const RSS_MARK = 'REACHTREE_BENCH_RUSAGE=';
+const TIME_FORMAT = `${RSS_MARK}%M %U %S`;
 const PROBE = fileURLToPath(new URL('./ingest-rss-probe.js', import.meta.url));
 
 export interface Measured {
   readonly wallMs: number;
   /** Bytes; undefined when neither GNU time nor the probe reported. */
   readonly peakRssBytes: number | undefined;
+  /** User + system CPU time of the whole process; undefined when not reported. */
+  readonly cpuMs: number | undefined;
+  /** 1-minute load average when the run started. */
+  readonly load: number;
   readonly exitCode: number | null;
   readonly stdout: string;
   /** The child's stderr without the RSS line. */
@@ -30,7 +42,7 @@ let gnuTimeWorks: boolean | undefined;
 async function probeGnuTime(): Promise<boolean> {
   if (gnuTimeWorks !== undefined) return gnuTimeWorks;
   if (!existsSync(GNU_TIME)) return (gnuTimeWorks = false);
-  const r = await runRaw(GNU_TIME, ['-f', `${RSS_MARK}%M`, process.execPath, '-e', '0'], {});
+  const r = await runRaw(GNU_TIME, ['-f', TIME_FORMAT, process.execPath, '-e', '0'], {});
   gnuTimeWorks = r.exitCode === 0 && r.stderr.includes(RSS_MARK);
   return gnuTimeWorks;
 }
@@ -60,18 +72,25 @@ function runRaw(command: string, args: readonly string[], env: NodeJS.ProcessEnv
 /** Runs `node …nodeArgs` and measures it. */
 export async function measureNode(nodeArgs: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Measured> {
   const viaTime = await probeGnuTime();
+  const load = loadavg()[0] ?? NaN;
   const raw = viaTime
-    ? await runRaw(GNU_TIME, ['-f', `${RSS_MARK}%M`, process.execPath, ...nodeArgs], env)
+    ? await runRaw(GNU_TIME, ['-f', TIME_FORMAT, process.execPath, ...nodeArgs], env)
     : await runRaw(process.execPath, ['--import', PROBE, ...nodeArgs], env);
   let peakRssBytes: number | undefined;
+  let cpuMs: number | undefined;
   const kept: string[] = [];
   for (const line of raw.stderr.split('\n')) {
     // GNU time prefixes "Command exited with non-zero status N" on failure; keep that line.
     const at = line.indexOf(RSS_MARK);
-    if (at === -1) kept.push(line);
-    else peakRssBytes = Number(line.slice(at + RSS_MARK.length)) * 1024;
+    if (at === -1) {
+      kept.push(line);
+      continue;
+    }
+    const [rssKiB, user, system] = line.slice(at + RSS_MARK.length).trim().split(/\s+/).map(Number);
+    peakRssBytes = rssKiB !== undefined && Number.isFinite(rssKiB) ? rssKiB * 1024 : undefined;
+    cpuMs = user !== undefined && system !== undefined && Number.isFinite(user + system) ? (user + system) * 1000 : undefined;
   }
-  return { wallMs: raw.wallMs, peakRssBytes, exitCode: raw.exitCode, stdout: raw.stdout, stderr: kept.join('\n') };
+  return { wallMs: raw.wallMs, peakRssBytes, cpuMs, load, exitCode: raw.exitCode, stdout: raw.stdout, stderr: kept.join('\n') };
 }
 
 /** Runs and fails loudly on a non-zero exit: a benchmark of a failing run measures nothing. */
