@@ -7,6 +7,7 @@ import { mergeCommand } from './merge.js';
 import { reportCommand } from './report.js';
 import { sampleCommand } from './sample.js';
 import { sketchCommand } from './sketch.js';
+import { tuneCommand } from './tune.js';
 import { unionCommand } from './union.js';
 
 export const commands: ReadonlyArray<CommandModule<object, never>> = [
@@ -18,4 +19,5 @@ export const commands: ReadonlyArray<CommandModule<object, never>> = [
   sketchCommand,
   inspectCommand,
   unionCommand,
+  tuneCommand,
 ] as unknown as ReadonlyArray<CommandModule<object, never>>;
