@@ -113,11 +113,18 @@ function serverError(e: pg.DatabaseError, ctx: PgErrorContext): ReachtreeError {
 /** DETAIL, HINT and the error's position in the user's query, as psql shows them. */
 function detailLines(e: pg.DatabaseError, ctx: PgErrorContext): string | undefined {
   const lines: string[] = [];
-  if (e.detail !== undefined && e.detail !== '') lines.push(`DETAIL:  ${e.detail}`);
-  if (e.hint !== undefined && e.hint !== '') lines.push(`HINT:  ${e.hint}`);
+  // a DETAIL may quote a whole row, sketch included: tens of kilobytes of hex
+  if (e.detail !== undefined && e.detail !== '') lines.push(`DETAIL:  ${clip(e.detail)}`);
+  if (e.hint !== undefined && e.hint !== '') lines.push(`HINT:  ${clip(e.hint)}`);
   const at = queryPosition(e.position, ctx.query);
   if (at !== undefined) lines.push(at);
   return lines.length > 0 ? lines.join('\n') : undefined;
+}
+
+const DETAIL_CHARS = 400;
+
+function clip(text: string): string {
+  return text.length <= DETAIL_CHARS ? text : `${text.slice(0, DETAIL_CHARS)}… (${text.length - DETAIL_CHARS} more characters)`;
 }
 
 /** `at character 12 of the query: SELECT terrtory, …` with a caret under the spot. */

@@ -114,6 +114,12 @@ describe('pgError', () => {
     );
   });
 
+  it('clips a DETAIL that quotes a whole row with its sketch', () => {
+    const row = `Failing row contains (44000000, vk, 1, \\x${'ab'.repeat(10_000)}).`;
+    const e = mapped(serverError('23514', 'new row for relation "cells" violates check constraint "c"', { detail: row }), connected);
+    expect(e.detail).toBe(`DETAIL:  ${row.slice(0, 400)}… (${row.length - 400} more characters)`);
+  });
+
   it('counts the position in characters, as the server does, not UTF-16 units', () => {
     const query = "SELECT '𝕏' AS territory, nosuch";
     const e = mapped(serverError('42703', 'column "nosuch" does not exist', { position: String([...query].indexOf('n') + 1) }), {
