@@ -83,7 +83,7 @@ export async function pgErrorOf(client: pg.Client, sql: string, params: unknown[
 }
 
 /** psql of the server's installation (REACHTREE_PG_BIN as in .ci/pg-start.sh), else the one on PATH. */
-function psqlPath(): string {
+export function psqlPath(): string {
   const bin = process.env['REACHTREE_PG_BIN'] ?? '/usr/lib/postgresql/15/bin';
   return existsSync(`${bin}/psql`) ? `${bin}/psql` : 'psql';
 }
