@@ -11,11 +11,11 @@
  *   E ≤ B/30                   → E
  *   otherwise                  → −B·ln(1 − E/B)   (NaN when E > B: every r ≥ 6 sketch past
  *                                                  linear counting, since B wraps to m/4)
- * ln is computed correctly rounded (./log.ts), which is what glibc's `log` returns except where
- * glibc itself is off by one ulp: for about 0.1 % of the (m, V) pairs of the linear-counting
- * branch (284 of the 262 128 pairs with m ≤ 2^17, measured against glibc 2.36 on x86-64, whose
- * result there even depends on the CPU's FMA support) the two differ in the last bit, a
- * relative 1e−16. Every row of the vectors matches exactly.
+ * ln is glibc's `log` redone operation for operation (./log.ts, the build x86-64 CPUs with FMA
+ * run), not a correctly rounded ln: glibc's log is one ulp off the correctly rounded value for
+ * 284 of the 262 128 (m, V) pairs of the linear-counting branch with m ≤ 2^17, and CPUs without
+ * FMA differ from it again on 20 of them. Every row of the vectors and every one of those pairs
+ * matches hll_cardinality exactly (tests/interop/estimate.test.ts).
  *
  * Improved — Ertl, "New cardinality estimation algorithms for HyperLogLog sketches",
  * arXiv:1702.01284 (2017), the "improved raw estimator" (his Algorithm 6 with σ and τ from
@@ -42,7 +42,7 @@
 
 import { ReachtreeError } from '../errors.js';
 import type { RegisterView } from './format/encode.js';
-import { logCorrectlyRounded } from './log.js';
+import { glibcLog } from './log.js';
 import type { SketchShape } from './params.js';
 
 export interface Estimate {
@@ -362,10 +362,10 @@ export function classicCardinality(regs: RegisterView, shape: SketchShape): numb
     zeros++;
   }
   const estimator = alphaMSquared(m) / sum;
-  if (zeros !== 0 && estimator < (5 * m) / 2) return m * logCorrectlyRounded(m / zeros);
+  if (zeros !== 0 && estimator < (5 * m) / 2) return m * glibcLog(m / zeros);
   const twoToL = 2 ** ((shape.cap - 1 + shape.p) % 64); // C: 1ULL << L, shift count taken mod 64
   if (estimator <= twoToL / 30) return estimator;
-  return -twoToL * logCorrectlyRounded(1 - estimator / twoToL);
+  return -twoToL * glibcLog(1 - estimator / twoToL);
 }
 
 /** α·m², evaluated in the C source's order. */
