@@ -53,16 +53,13 @@ export async function ingestFiles(
   io: IngestIo = {},
 ): Promise<IngestResult> {
   const options = resolveIngestOptions(args);
-  // Open every file first: a typo in the last path fails before minutes of work on the first.
-  const sources: ByteSource[] = [];
-  try {
-    for (const path of paths) sources.push(await openSource(path, { chunkBytes: options.chunkBytes, ...(io.stdin ? { stdin: io.stdin } : {}) }));
-  } catch (e) {
-    await Promise.all(sources.map((s) => s.close()));
-    throw e;
-  }
-  const reopen = paths.map((p) => (p === '-' ? undefined : () => openSource(p, { chunkBytes: options.chunkBytes })));
-  return run(sources, tree, options, params, io, reopen);
+  // Check every path first (a typo in the last one fails before minutes of work on the first),
+  // but open each only when its turn comes: thousands of daily files must not hold thousands of
+  // descriptors.
+  for (const p of paths) if (p !== '-') await checkReadable(p);
+  const open = (p: string) => () => openSource(p, { chunkBytes: options.chunkBytes, ...(io.stdin ? { stdin: io.stdin } : {}) });
+  const inputs: Input[] = paths.map((p) => ({ open: open(p), ...(p === '-' ? {} : { reopen: open(p) }) }));
+  return run(inputs, tree, options, params, io);
 }
 
 /** Ingests one CSV byte stream (a Node Readable or any async iterable of bytes; gzip is detected). */
@@ -74,17 +71,17 @@ export async function ingestStream(
   params: Partial<HllParams> = {},
   io: IngestIo = {},
 ): Promise<IngestResult> {
-  return run([streamSource(stream, name)], tree, resolveIngestOptions(args), params, io);
+  const source = streamSource(stream, name);
+  return run([{ open: () => Promise.resolve(source) }], tree, resolveIngestOptions(args), params, io);
 }
 
-async function run(
-  sources: readonly ByteSource[],
-  tree: TerritoryTree,
-  options: IngestOptions,
-  params: Partial<HllParams>,
-  io: IngestIo,
-  reopen: ReadonlyArray<(() => Promise<ByteSource>) | undefined> = [],
-): Promise<IngestResult> {
+/** One input of a run: opened when its turn comes; re-openable when it is a file. */
+interface Input {
+  readonly open: () => Promise<ByteSource>;
+  readonly reopen?: () => Promise<ByteSource>;
+}
+
+async function run(inputs: readonly Input[], tree: TerritoryTree, options: IngestOptions, params: Partial<HllParams>, io: IngestIo): Promise<IngestResult> {
   const started = performance.now();
   const cube = io.cube ?? new Cube(resolveHllParams(params), options.facetColumns);
   const session = new RejectSession(options);
@@ -93,9 +90,12 @@ async function run(
   let rows = 0;
   let rejected = 0;
   let bytes = 0;
+  let source: ByteSource | undefined;
   try {
-    for (const [i, source] of sources.entries()) {
-      const again = reopen[i];
+    for (const input of inputs) {
+      const src = await input.open();
+      source = src;
+      const again = input.reopen;
       // The rejects file lists rows in file order; the parallel path re-reads the input for it.
       if (pool !== undefined && (options.rejectsFile === undefined || again !== undefined)) {
         const rowsBefore = rows;
@@ -104,7 +104,7 @@ async function run(
           tree,
           cube,
           pool,
-          onProgress: (n) => progress?.update({ file: source.name, rows: rowsBefore + n, bytesRead: source.bytesRead, size: source.size }),
+          onProgress: (n) => progress?.update({ file: src.name, rows: rowsBefore + n, bytesRead: src.bytesRead, size: src.size }),
         });
         if (outcome.rejected > 0 && options.rejectsFile !== undefined && again !== undefined) {
           await checkRows(await again(), tree, cube, options, session);
@@ -120,7 +120,7 @@ async function run(
       for await (const chunk of source) {
         ingester.push(chunk, false);
         await session.flush();
-        progress?.update({ file: source.name, rows: rows + ingester.rows, bytesRead: source.bytesRead, size: source.size });
+        progress?.update({ file: src.name, rows: rows + ingester.rows, bytesRead: src.bytesRead, size: src.size });
       }
       ingester.push(EMPTY, true);
       rows += ingester.rows;
@@ -129,7 +129,7 @@ async function run(
     }
   } catch (e) {
     progress?.finish();
-    await Promise.all(sources.map((s) => s.close()));
+    await source?.close();
     await session.fail(e);
     throw e;
   } finally {
@@ -139,7 +139,7 @@ async function run(
   await session.close();
   return {
     cube,
-    summary: { files: sources.length, rowsRead: rows, rowsRejected: rejected, cells: cube.size, bytes, elapsedMs: performance.now() - started },
+    summary: { files: inputs.length, rowsRead: rows, rowsRejected: rejected, cells: cube.size, bytes, elapsedMs: performance.now() - started },
   };
 }
 
@@ -298,6 +298,12 @@ class RejectSession {
     if (e instanceof ReachtreeError && e.code === 'E_INPUT_TOO_MANY_INVALID') await this.writer?.close();
     else await this.writer?.abort();
   }
+}
+
+/** E_INPUT_FILE unless `path` is an existing file or stream that is not a directory. */
+async function checkReadable(path: string): Promise<void> {
+  const source = await openSource(path);
+  await source.close();
 }
 
 function progressFor(options: IngestOptions, io: IngestIo): ProgressReporter | undefined {
