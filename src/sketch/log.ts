@@ -468,13 +468,13 @@ function logNearOne(x: number, fused: boolean): number {
   const w = r * 2 ** 27;
   const rhi = r + w - w;
   const rlo = r - rhi;
-  const halfSquare = rhi * rhi * B0; // exact: rhi has 26 bits
   if (fused) {
     const q = fma(fma(fma(r3, B10, fma(r2, B9, fma(r, B8, B7))), r3, fma(r2, B6, fma(r, B5, B4))), r3, fma(r2, B3, fma(r, B2, B1)));
-    const hi = fma(rhi * rhi, B0, r);
+    const hi = fma(rhi * rhi, B0, r); // rhi² is exact: rhi has 26 bits
     const lo = fma(B0 * rlo, r + rhi, fma(rhi * rhi, B0, r - hi));
     return hi + fma(q, r3, lo);
   }
+  const halfSquare = rhi * rhi * B0; // exact: rhi has 26 bits
   const y = r3 * (B1 + r * B2 + r2 * B3 + r3 * (B4 + r * B5 + r2 * B6 + r3 * (B7 + r * B8 + r2 * B9 + r3 * B10)));
   const hi = r + halfSquare;
   const lo = r - hi + halfSquare + B0 * rlo * (rhi + r);
@@ -482,9 +482,11 @@ function logNearOne(x: number, fused: boolean): number {
 }
 
 /**
- * ln x exactly as glibc's `log()` (2.28 … 2.36 at least) returns it on x86-64: the default
- * `build` 'fma' is __log_fma (CPUs with FMA and AVX2), 'sse2' is __log_sse2/__log_avx (CPUs
- * without FMA). Any double: 0 → −∞, +∞ → +∞, negative or NaN → NaN, like C.
+ * ln x exactly as glibc's `log()` returns it on x86-64 — checked against glibc 2.36 as Debian 12
+ * builds it (GCC 12). The default `build` 'fma' is __log_fma (CPUs with FMA and AVX2), 'sse2'
+ * is __log_sse2/__log_avx (CPUs without FMA). Other glibc ≥ 2.28 share the algorithm and
+ * constants, but another compiler may fuse other products in its FMA build. Any double:
+ * 0 → −∞, +∞ → +∞, negative or NaN → NaN, like C.
  */
 export function glibcLog(x: number, build: GlibcLogBuild = 'fma'): number {
   const fused = build === 'fma';
