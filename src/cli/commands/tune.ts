@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import type { CommandModule } from 'yargs';
 import { ReachtreeError, isReachtreeError } from '../../errors.js';
 import { openSource } from '../../ingest/sources.js';
-import { confirm, sizesToSimulate, type Confirmation } from '../../precision/confirm.js';
+import type { Confirmation } from '../../precision/confirm.js';
 import { recommend, type Recommendation } from '../../precision/tune.js';
 import { HllSketch, explicitThreshold } from '../../sketch/index.js';
 import { withSketchParams, type SketchParamArgs } from './sketch-params.js';
@@ -57,7 +57,9 @@ export const tuneCommand: CommandModule<object, TuneArgs> = {
       throw new ReachtreeError('E_CONFIG_OPTION', `--trials must be an integer of at least 10, found ${String(args.trials)}`);
     }
     const rec = recommend({ sizes, targetRse, maxBytes, fixed: fixedParams(args) });
-    const checks = args.simulate ? confirm(rec.params, sizesToSimulate(rec.params, rec.forecasts.map((f) => f.n)), args.trials) : undefined;
+    // The simulation pulls in mathjs (slow to load): only when asked, so other commands start fast.
+    const simulation = args.simulate ? await import('../../precision/confirm.js') : undefined;
+    const checks = simulation?.confirm(rec.params, simulation.sizesToSimulate(rec.params, rec.forecasts.map((f) => f.n)), args.trials);
     process.stdout.write(args.json ? `${JSON.stringify({ ...rec, targetRse, maxBytes, simulation: checks }, null, 2)}\n` : describe(rec, targetRse, maxBytes, checks));
   },
 };
