@@ -2,6 +2,7 @@
  * Option groups shared by several commands (territory tree, CSV input, report output), and the
  * one place where command output reaches stdout or a file (atomically).
  */
+import { availableParallelism } from 'node:os';
 import type { Argv } from 'yargs';
 import { ReachtreeError } from '../errors.js';
 import type { IngestArgs } from '../ingest/options.js';
@@ -84,7 +85,7 @@ export function ingestArgsFrom(args: InputOptionArgs): IngestArgs {
   if (args['max-invalid'] !== undefined) out.maxInvalid = args['max-invalid'];
   if (args.rejects !== undefined) out.rejectsFile = args.rejects;
   out.progress = args.progress ?? 'auto';
-  if (args.workers !== undefined) out.workers = args.workers;
+  out.workers = args.workers ?? availableParallelism();
   if ((out.rejectsFile !== undefined || out.maxInvalid !== undefined) && out.skipInvalid !== true) {
     throw new ReachtreeError('E_CONFIG_OPTION', '--rejects and --max-invalid only apply with --skip-invalid');
   }
