@@ -5,15 +5,18 @@
  * - `hash`: n random 64-bit hashes (two xoshiro128** words each) added to real `HllSketch`es
  *   — exactly what ingest does with MurmurHash3 values, which are uniform enough for this
  *   (SPEC §12.2 (a)). Cost ∝ n.
- * - `sample`: the register vector drawn directly. Every register receives K ~ Poisson(n/m)
- *   hashes, independently (Poissonisation); given K ≥ 1 its value is the largest of K values
- *   with P(value ≤ v) = 1 − 2^−v (SPEC §3, uncapped; the rare value > 64 − p is folded into
- *   64 − p), so P(max ≤ v) = (1 − 2^−v)^K, and inverting it from one uniform u gives
- *       v = ⌈−log2(1 − u^(1/K))⌉ = ⌈−log2(−expm1(ln u / K))⌉.
- *   The trial's true count is ΣK (about n, ± √n), and errors are measured against it: given
- *   ΣK = N, Poisson loads are multinomial loads of exactly N hashes, so this samples the
- *   fixed-N sketch exactly, at a cost ∝ m instead of n (n = 10^8 becomes feasible).
- *   Example: m = 1024, n = 10^6 → K ≈ 977 per register, values mostly 9..11.
+ * - `sample`: the register vector drawn directly, at a cost ∝ m instead of n (n = 10^8 becomes
+ *   feasible). Poissonise: every register receives Poisson(λ = n/m) hashes, independently, and
+ *   a hash has value k with probability 2^−k (SPEC §3, uncapped), so the hashes of value k in a
+ *   register are Poisson(λ·2^−k), independent across k. The register holds the largest k that
+ *   was hit: P(max ≤ v) = exp(−λ·2^−v), which one exponential E = −ln u inverts:
+ *       v = 0 if E ≥ λ, else ⌈log2(λ/E)⌉.
+ *   The register's hash count K is then (given max = v) a zero-truncated Poisson(λ·2^−v) at
+ *   value v plus a Poisson(λ − 2λ·2^−v) below it; the second parts of all registers add up to
+ *   one Poisson draw. The trial's true count is ΣK (about n, ± √n), and errors are measured
+ *   against it: given ΣK = N, Poisson loads are multinomial loads of exactly N hashes, so this
+ *   samples the sketch of exactly N ids. (Values above 64 − p, probability 2^−(63−p), are
+ *   folded into 64 − p.) Example: m = 1024, n = 10^6 → λ ≈ 977, values mostly 9..11.
  * One uncapped vector serves every regwidth: a register of width r holds min(value, 2^r − 1).
  * The study (bench/accuracy.ts) checks that both methods agree where both are affordable.
  */
@@ -138,20 +141,41 @@ export function logFactorial(k: number): number {
  */
 export function sampleRegisters(rng: Xoshiro128, n: number, log2m: number, out: Uint8Array): number {
   const m = 2 ** log2m;
-  const mean = n / m;
+  const lambda = n / m;
   const top = 64 - log2m;
-  let total = 0;
+  let total = 0; // hashes at each register's own value
+  let below = 0; // summed Poisson rates of the values under each register's value
   for (let i = 0; i < m; i++) {
-    const k = poisson(rng, mean);
-    if (k === 0) {
+    const e = -Math.log(uniform(rng));
+    if (e >= lambda) {
       out[i] = 0;
       continue;
     }
-    total += k;
-    const v = Math.ceil(-Math.log2(-Math.expm1(Math.log(uniform(rng)) / k)));
-    out[i] = v < top ? v : top;
+    let v = Math.ceil(Math.log2(lambda / e));
+    let rate = lambda / 2 ** v; // of value v
+    if (v >= top) {
+      v = top;
+      rate = lambda / 2 ** (top - 1); // the folded tail: every value ≥ top
+    }
+    out[i] = v;
+    total += zeroTruncatedPoisson(rng, rate);
+    below += v < top ? lambda - 2 * rate : lambda - rate;
   }
-  return total;
+  return total + poisson(rng, below);
+}
+
+/** K ~ Poisson(mean) conditioned on K ≥ 1, by inversion (the means here are a few at most). */
+export function zeroTruncatedPoisson(rng: Xoshiro128, mean: number): number {
+  const u = uniform(rng);
+  let term = mean / Math.expm1(mean); // P(K = 1 | K ≥ 1)
+  let cdf = term;
+  let k = 1;
+  while (u > cdf && term > 0) {
+    k++;
+    term *= mean / k;
+    cdf += term;
+  }
+  return k;
 }
 
 /** H[v] = number of registers holding v, for v = 0..64 − log2m (uncapped values). */
@@ -207,12 +231,13 @@ export function studyParams(log2m: number, regwidth: number): HllParams {
 }
 
 /**
- * The cheaper method for n ids into 2^log2m registers: `hash` costs about n·(regwidths) adds,
- * `sample` about m register draws at several times an add's cost; hashing also keeps the exact n,
- * which matters for tiny n, where the Poisson spread of ΣK would blur the point.
+ * The cheaper method for n ids into 2^log2m registers: `hash` costs n adds per regwidth plus a
+ * pass over the registers once they are dense (past m/8 filled), `sample` about m register draws.
+ * Hashing also keeps the exact n, which matters for tiny n, where the Poisson spread of ΣK would
+ * blur the point.
  */
 export function cheaperMethod(n: number, log2m: number): TrialMethod {
-  return n <= 2 ** log2m / 2 ? 'hash' : 'sample';
+  return n <= 2 ** log2m / 8 ? 'hash' : 'sample';
 }
 
 /** Runs every trial of one point. Deterministic in `spec` (the seed included). */

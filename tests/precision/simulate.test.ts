@@ -15,9 +15,10 @@ import {
   studyParams,
   uniform,
   valueCounts,
+  zeroTruncatedPoisson,
 } from '../../src/precision/simulate.js';
 import { Xoshiro128 } from '../../src/samples/random.js';
-import { ertlQ } from '../../src/sketch/estimate.js';
+import { ertlQ, predictedRse } from '../../src/sketch/estimate.js';
 import { HllSketch } from '../../src/sketch/index.js';
 import { shapeOf } from '../../src/sketch/params.js';
 import { registerValue } from '../../src/sketch/registers.js';
@@ -72,6 +73,21 @@ describe('poisson', () => {
   });
 });
 
+describe('zeroTruncatedPoisson', () => {
+  it('has mean t/(1 − e^−t) and never returns 0', () => {
+    const rng = new Xoshiro128(8);
+    for (const t of [0.01, 0.7, 3]) {
+      let sum = 0;
+      for (let i = 0; i < 20000; i++) {
+        const k = zeroTruncatedPoisson(rng, t);
+        expect(k).toBeGreaterThanOrEqual(1);
+        sum += k;
+      }
+      expect(sum / 20000 / (t / -Math.expm1(-t))).toBeCloseTo(1, 1);
+    }
+  });
+});
+
 describe('logFactorial', () => {
   it('agrees with Σ ln k on both sides of the table (255, 256, 300)', () => {
     let sum = 0;
@@ -118,6 +134,24 @@ describe('sampleRegisters', () => {
       expect(Math.abs(hashed[v]! - sampled[v]!), `value ${v}`).toBeLessThan(5 * se);
     }
     expect(hashed[3]! + hashed[4]!).toBeGreaterThan(30000); // ≈ 7.8 hashes a register: P(max ∈ {3, 4}) ≈ 0.47
+  });
+});
+
+describe('sampled trials', () => {
+  it('measure the errors that hashing measures: unbiased, RMSE as predicted (log2m 10, n = 2 560, 400 trials)', () => {
+    const run = runPoint({ log2m: 10, n: 2560, regwidths: [5], trials: 400, seed: 21, method: 'sample' });
+    const col = run.byRegwidth[0]!;
+    let sum = 0;
+    let sq = 0;
+    for (let t = 0; t < 400; t++) {
+      const e = col.improved[t]! / run.truth[t]! - 1;
+      sum += e;
+      sq += e * e;
+    }
+    const rmse = Math.sqrt(sq / 400);
+    expect(Math.abs(sum / 400)).toBeLessThan((4 * rmse) / 20);
+    expect(rmse / predictedRse(2560, 1024, 30)).toBeGreaterThan(0.85);
+    expect(rmse / predictedRse(2560, 1024, 30)).toBeLessThan(1.15);
   });
 });
 
@@ -192,8 +226,8 @@ describe('runPoint', () => {
     expect(Array.from(run.peer!)).toEqual([7, 7, 7]);
   });
 
-  it('chooses hashing for n ≤ m/2 and register sampling above', () => {
-    expect(cheaperMethod(512, 10)).toBe('hash');
-    expect(cheaperMethod(513, 10)).toBe('sample');
+  it('chooses hashing for n ≤ m/8 and register sampling above', () => {
+    expect(cheaperMethod(128, 10)).toBe('hash');
+    expect(cheaperMethod(129, 10)).toBe('sample');
   });
 });
