@@ -52,7 +52,7 @@ function codeBlocks(markdown: string): Block[] {
   return blocks;
 }
 
-describe.skipIf(url === null)('docs/scaling-out.md runs as written (PostgreSQL hll)', () => {
+describe.skipIf(url === null)('docs/scaling-out.md runs as written (PostgreSQL hll)', { timeout: 300_000 }, () => {
   let client: pg.Client;
   let schema: string;
   let dir: string;
