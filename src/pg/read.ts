@@ -14,7 +14,7 @@
  * unioned, as `merge` does.
  */
 import type pg from 'pg';
-import { CellsDecoder, type CellsDecoderOptions, type Cube } from '../cube/index.js';
+import { CellsDecoder, SKETCH_COLUMN, SUBSCRIPTIONS_COLUMN, TERRITORY_COLUMN, type CellsDecoderOptions, type Cube } from '../cube/index.js';
 import { ReachtreeError, isReachtreeError } from '../errors.js';
 import type { TerritoryTree } from '../territory/index.js';
 import { queryCellsLayout, type CellsLayout, type ColumnInfo } from './columns.js';
@@ -70,7 +70,7 @@ export async function readCellsFromQuery(url: string, query: string, tree: Terri
       const r = await client.query<Array<string | null>>({ text: `FETCH ${fetchRows} FROM ${CURSOR}`, rowMode: 'array', types: AS_TEXT });
       if (layout === undefined) {
         layout = queryCellsLayout(await columnTypes(client, r.fields), SOURCE);
-        decoder.header(['territory', ...layout.facetNames, 'subscriptions', 'sketch'], SOURCE);
+        decoder.header([TERRITORY_COLUMN, ...layout.facetNames, SUBSCRIPTIONS_COLUMN, SKETCH_COLUMN], SOURCE);
       }
       for (const values of r.rows) decodeRow(decoder, layout, r.fields, values, ++rows);
       if (r.rows.length < fetchRows) break;
@@ -103,7 +103,7 @@ function decodeRow(decoder: CellsDecoder, layout: CellsLayout, fields: ReadonlyA
     const v = values[i];
     if (v === null || v === undefined) {
       const column = fields[i]?.name ?? String(i + 1);
-      throw new ReachtreeError('E_INPUT_VALUE', `NULL where a value is needed${column === 'sketch' || column === 'subscriptions' ? '' : ' (coalesce it to a value, or filter such rows out)'}`, {
+      throw new ReachtreeError('E_INPUT_VALUE', `NULL where a value is needed${column === SKETCH_COLUMN || column === SUBSCRIPTIONS_COLUMN ? '' : ' (coalesce it to a value, or filter such rows out)'}`, {
         location: { file: rowLabel(row), column },
       });
     }
