@@ -127,6 +127,11 @@ export class Ingester {
   private table: FieldKeyTable<Cell> | undefined;
   private wanted = 0;
   private readonly hash = new Uint32Array(2);
+  /**
+   * The same two words read as int32: a uint32 ≥ 2^31 is not a small integer in V8, so passing
+   * `hash[k]` on would box a heap number per row (the ingest's main garbage source).
+   */
+  private readonly hashInt = new Int32Array(this.hash.buffer);
   private readonly options: IngestOptions;
   private readonly cells: CellSource;
   private readonly file: string;
@@ -190,6 +195,7 @@ export class Ingester {
     const wanted = this.wanted;
     const seed = this.options.hashSeed;
     const h = this.hash;
+    const h32 = this.hashInt;
     for (;;) {
       const r = sc.next();
       if (r === NEED_MORE) break;
@@ -218,7 +224,7 @@ export class Ingester {
       }
       if (this.checkOnly) continue;
       murmurHash3x64h1(buf, idStart, idEnd, seed, h);
-      cell.sketch.addHash(h[0] as number, h[1] as number);
+      cell.sketch.addHash(h32[0] as number, h32[1] as number);
       cell.subscriptions++;
     }
   }

@@ -25,8 +25,19 @@ import { STATE_BYTES, TYPED_ARRAY_BYTES, type ExplicitLike, type RegisterState, 
 const INITIAL_SLOTS = 8;
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
+/** Home slot: Fibonacci hashing of both halves (hand-made hashes are often small integers). */
+function home(lo: number, hi: number, shift: number): number {
+  return Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> shift;
+}
+
+function shiftFor(slots: Int32Array): number {
+  return 32 - (31 - Math.clz32(slots.length >>> 1));
+}
+
 export class ExplicitState implements ExplicitLike {
   readonly kind = 'EXPLICIT';
+  /** 32 − log2(slot count): the home slot is the top bits of a 32-bit product. */
+  private shift: number;
 
   private constructor(
     readonly shape: SketchShape,
@@ -35,7 +46,9 @@ export class ExplicitState implements ExplicitLike {
     /** whether the hash 0 is in the set (it cannot be stored in a slot) */
     private hasZero: boolean,
     public count: number,
-  ) {}
+  ) {
+    this.shift = shiftFor(slots);
+  }
 
   /** An EXPLICIT state holding one hash. */
   static of(shape: SketchShape, lo: number, hi: number): ExplicitState {
@@ -56,23 +69,50 @@ export class ExplicitState implements ExplicitLike {
   add(lo: number, hi: number): State {
     lo |= 0;
     hi |= 0;
-    if (this.has(lo, hi)) return this;
-    if (this.count >= this.shape.threshold) {
-      let regs: RegisterState = newRegisters(this.shape);
-      this.forEachHash((l, h) => {
-        regs = regs.add(l, h);
-      });
-      return regs.add(lo, hi);
+    if (lo === 0 && hi === 0) {
+      if (this.hasZero) return this;
+      if (this.count >= this.shape.threshold) return this.promote(lo, hi);
+      this.count++;
+      this.hasZero = true;
+      return this;
     }
-    this.insert(lo, hi);
+    // One probe finds the hash or the empty slot it would go to (the per-row hot path).
+    const slots = this.slots;
+    const mask = (slots.length >>> 1) - 1;
+    let i = home(lo, hi, this.shift);
+    for (;;) {
+      const sLo = slots[2 * i]!;
+      const sHi = slots[2 * i + 1]!;
+      if (sLo === lo && sHi === hi) return this;
+      if (sLo === 0 && sHi === 0) break;
+      i = (i + 1) & mask;
+    }
+    if (this.count >= this.shape.threshold) return this.promote(lo, hi);
+    this.count++;
+    if (4 * this.count > 3 * (mask + 1)) {
+      this.grow();
+      this.place(lo, hi);
+    } else {
+      slots[2 * i] = lo;
+      slots[2 * i + 1] = hi;
+    }
     return this;
+  }
+
+  /** Past the threshold: every held hash and the new one go into fresh registers. */
+  private promote(lo: number, hi: number): State {
+    let regs: RegisterState = newRegisters(this.shape);
+    this.forEachHash((l, h) => {
+      regs = regs.add(l, h);
+    });
+    return regs.add(lo, hi);
   }
 
   has(lo: number, hi: number): boolean {
     if (lo === 0 && hi === 0) return this.hasZero;
     const slots = this.slots;
     const mask = (slots.length >>> 1) - 1;
-    for (let i = this.home(lo, hi); ; i = (i + 1) & mask) {
+    for (let i = home(lo, hi, this.shift); ; i = (i + 1) & mask) {
       const sLo = slots[2 * i]!;
       const sHi = slots[2 * i + 1]!;
       if (sLo === lo && sHi === hi) return true;
@@ -94,7 +134,7 @@ export class ExplicitState implements ExplicitLike {
   private place(lo: number, hi: number): void {
     const slots = this.slots;
     const mask = (slots.length >>> 1) - 1;
-    let i = this.home(lo, hi);
+    let i = home(lo, hi, this.shift);
     while (slots[2 * i] !== 0 || slots[2 * i + 1] !== 0) i = (i + 1) & mask;
     slots[2 * i] = lo;
     slots[2 * i + 1] = hi;
@@ -103,13 +143,8 @@ export class ExplicitState implements ExplicitLike {
   private grow(): void {
     const old = this.slots;
     this.slots = new Int32Array(2 * old.length);
+    this.shift = shiftFor(this.slots);
     for (let i = 0; i < old.length; i += 2) if (old[i] !== 0 || old[i + 1] !== 0) this.place(old[i]!, old[i + 1]!);
-  }
-
-  /** Home slot: Fibonacci hashing of both halves (hand-made hashes are often small integers). */
-  private home(lo: number, hi: number): number {
-    const slotBits = 31 - Math.clz32(this.slots.length >>> 1);
-    return Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> (32 - slotBits);
   }
 
   /** Calls `fn(lo, hi)` for every hash, in no particular order. */
