@@ -36,20 +36,36 @@ const FMIX2_HI = 0xc4ceb9fe | 0;
 const FMIX2_LO = 0x1a85ec53 | 0;
 
 /**
- * High 32 bits of the unsigned 64-bit product of two 32-bit patterns, from 16-bit pieces (every
- * partial product stays below 2^32, so it is exact).
+ * High 32 bits of the unsigned 64-bit product of two 32-bit patterns, from 16-bit pieces. Every
+ * partial product goes through Math.imul and is read back with `>>>`/`&` as its uint32 bit
+ * pattern, so the whole function stays in int32 arithmetic (a plain `*` of two 16-bit pieces can
+ * exceed 2^31 and would drop V8 into float arithmetic and conversions).
  */
 function mulHi32(a: number, b: number): number {
   const a0 = a & 0xffff;
   const a1 = a >>> 16;
   const b0 = b & 0xffff;
   const b1 = b >>> 16;
-  const lo = a0 * b0;
-  const mid1 = a1 * b0;
-  const mid2 = a0 * b1;
+  const lo = Math.imul(a0, b0);
+  const mid1 = Math.imul(a1, b0);
+  const mid2 = Math.imul(a0, b1);
   const carry = ((lo >>> 16) + (mid1 & 0xffff) + (mid2 & 0xffff)) >>> 16;
   return (Math.imul(a1, b1) + (mid1 >>> 16) + (mid2 >>> 16) + carry) | 0;
 }
+
+/** Unsigned a < b on int32 bit patterns (flipping the sign bit maps unsigned order to signed). */
+function ltU(a: number, b: number): number {
+  return (a ^ 0x80000000) < (b ^ 0x80000000) ? 1 : 0;
+}
+
+/**
+ * A DataView over the last input array, so each 16-byte block is read as four little-endian
+ * int32 loads (V8 compiles DataView getters to plain unaligned loads) instead of 16 byte loads.
+ * Rebuilt only when the caller passes another array: ingestion hashes many ids out of one chunk.
+ * (It keeps that one array reachable until the next call with another.)
+ */
+let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+let viewOf: Uint8Array | undefined;
 
 /**
  * fmix64 of the reference on (hi, lo); returns the low half and leaves the high half in
@@ -91,10 +107,15 @@ export function murmurHash3x64h1(bytes: Uint8Array, start: number, end: number, 
   let s = 0;
   const blocksEnd = start + (len & ~15);
   let i = start;
+  if (bytes !== viewOf && blocksEnd > start) {
+    view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    viewOf = bytes;
+  }
+  const v = view;
   for (; i < blocksEnd; i += 16) {
     // k1 = lane 0 (little-endian); k1 *= c1; k1 = rotl64(k1, 31); k1 *= c2; h1 ^= k1
-    kLo = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
-    kHi = bytes[i + 4]! | (bytes[i + 5]! << 8) | (bytes[i + 6]! << 16) | (bytes[i + 7]! << 24);
+    kLo = v.getInt32(i, true);
+    kHi = v.getInt32(i + 4, true);
     tLo = Math.imul(kLo, C1_LO);
     tHi = (mulHi32(kLo, C1_LO) + Math.imul(kLo, C1_HI) + Math.imul(kHi, C1_LO)) | 0;
     kHi = (tHi << 31) | (tLo >>> 1);
@@ -107,15 +128,15 @@ export function murmurHash3x64h1(bytes: Uint8Array, start: number, end: number, 
     tHi = (h1Hi << 27) | (h1Lo >>> 5);
     tLo = (h1Lo << 27) | (h1Hi >>> 5);
     s = (tLo + h2Lo) | 0;
-    tHi = (tHi + h2Hi + ((s >>> 0) < (tLo >>> 0) ? 1 : 0)) | 0;
+    tHi = (tHi + h2Hi + ltU(s, tLo)) | 0;
     tLo = Math.imul(s, 5);
     tHi = (Math.imul(tHi, 5) + (((s >>> 16) * 5 + (((s & 0xffff) * 5) >>> 16)) >>> 16)) | 0;
     h1Lo = (tLo + 0x52dce729) | 0;
-    h1Hi = (tHi + ((h1Lo >>> 0) < (tLo >>> 0) ? 1 : 0)) | 0;
+    h1Hi = (tHi + ltU(h1Lo, tLo)) | 0;
 
     // k2 = lane 1; k2 *= c2; k2 = rotl64(k2, 33); k2 *= c1; h2 ^= k2
-    kLo = bytes[i + 8]! | (bytes[i + 9]! << 8) | (bytes[i + 10]! << 16) | (bytes[i + 11]! << 24);
-    kHi = bytes[i + 12]! | (bytes[i + 13]! << 8) | (bytes[i + 14]! << 16) | (bytes[i + 15]! << 24);
+    kLo = v.getInt32(i + 8, true);
+    kHi = v.getInt32(i + 12, true);
     tLo = Math.imul(kLo, C2_LO);
     tHi = (mulHi32(kLo, C2_LO) + Math.imul(kLo, C2_HI) + Math.imul(kHi, C2_LO)) | 0;
     kHi = (tLo << 1) | (tHi >>> 31);
@@ -128,11 +149,11 @@ export function murmurHash3x64h1(bytes: Uint8Array, start: number, end: number, 
     tHi = (h2Hi << 31) | (h2Lo >>> 1);
     tLo = (h2Lo << 31) | (h2Hi >>> 1);
     s = (tLo + h1Lo) | 0;
-    tHi = (tHi + h1Hi + ((s >>> 0) < (tLo >>> 0) ? 1 : 0)) | 0;
+    tHi = (tHi + h1Hi + ltU(s, tLo)) | 0;
     tLo = Math.imul(s, 5);
     tHi = (Math.imul(tHi, 5) + (((s >>> 16) * 5 + (((s & 0xffff) * 5) >>> 16)) >>> 16)) | 0;
     h2Lo = (tLo + 0x38495ab5) | 0;
-    h2Hi = (tHi + ((h2Lo >>> 0) < (tLo >>> 0) ? 1 : 0)) | 0;
+    h2Hi = (tHi + ltU(h2Lo, tLo)) | 0;
   }
   // Tail: up to 15 bytes into the two lanes, then the same k2 and k1 mixing as a block.
   const tail = len & 15;
@@ -181,10 +202,10 @@ export function murmurHash3x64h1(bytes: Uint8Array, start: number, end: number, 
   h1Lo ^= len;
   h2Lo ^= len;
   s = (h1Lo + h2Lo) | 0;
-  h1Hi = (h1Hi + h2Hi + ((s >>> 0) < (h1Lo >>> 0) ? 1 : 0)) | 0;
+  h1Hi = (h1Hi + h2Hi + ltU(s, h1Lo)) | 0;
   h1Lo = s;
   s = (h2Lo + h1Lo) | 0;
-  h2Hi = (h2Hi + h1Hi + ((s >>> 0) < (h2Lo >>> 0) ? 1 : 0)) | 0;
+  h2Hi = (h2Hi + h1Hi + ltU(s, h2Lo)) | 0;
   h2Lo = s;
   h1Lo = fmix64(h1Hi, h1Lo);
   h1Hi = fmixHi;
@@ -192,5 +213,5 @@ export function murmurHash3x64h1(bytes: Uint8Array, start: number, end: number, 
   h2Hi = fmixHi;
   s = (h1Lo + h2Lo) | 0;
   out[0] = s;
-  out[1] = h1Hi + h2Hi + ((s >>> 0) < (h1Lo >>> 0) ? 1 : 0);
+  out[1] = h1Hi + h2Hi + ltU(s, h1Lo);
 }
