@@ -61,3 +61,7 @@ export { writeFileAtomic } from './report/atomic.js';
 // Jobs
 export { estimateFiles, reportFromCells, reportCube, loadTree } from './jobs.js';
 export type { TreeArgs, ReportArgs, ReportResult, EstimateResult } from './jobs.js';
+
+// PostgreSQL / Citus edge: cells into an hll table, cells from a query
+export { writeCellsToTable, readCellsFromQuery, checkCellsTable, createTableSql, tableQuery, parseTableName, maskUrl } from './pg/index.js';
+export type { WriteCellsOptions, WriteCellsResult, QueryCellsResult, ReadCellsQueryOptions } from './pg/index.js';

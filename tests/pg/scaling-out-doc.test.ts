@@ -1,5 +1,5 @@
 /**
- * docs/scaling-out.md works as written: every ```sql block goes through psql and every ```sh block
+ * The README's section "Scaling out" works as written: every ```sql block goes through psql and every ```sh block
  * through bash (with `reachtree` on the PATH running these sources), in document order, in a
  * directory holding the Magadan sample as subscriptions.csv, against the live server with a schema
  * of this run's own first on the search_path. Then what the text promises is checked: the two
@@ -27,7 +27,16 @@ import { connectPg, pgUrlOrSkip, psqlPath } from '../support/pg.js';
 import { createSchema } from './fixtures.js';
 
 const url = pgUrlOrSkip();
-const DOC = join(repoRoot, 'docs/scaling-out.md');
+const DOC = join(repoRoot, 'README.md');
+const SECTION = '## Scaling out: PostgreSQL and Citus';
+
+/** The README's scaling-out section: from its heading to the next level-2 heading. */
+function scalingSection(readme: string): string {
+  const start = readme.indexOf(SECTION);
+  if (start < 0) throw new Error(`README.md has no section "${SECTION}"`);
+  const next = readme.indexOf('\n## ', start + SECTION.length);
+  return readme.slice(start, next < 0 ? undefined : next + 1);
+}
 
 interface Block {
   readonly lang: string;
@@ -52,13 +61,13 @@ function codeBlocks(markdown: string): Block[] {
   return blocks;
 }
 
-describe.skipIf(url === null)('docs/scaling-out.md runs as written (PostgreSQL hll)', { timeout: 300_000 }, () => {
+describe.skipIf(url === null)('the README scaling-out section runs as written (PostgreSQL hll)', { timeout: 300_000 }, () => {
   let client: pg.Client;
   let schema: string;
   let dir: string;
   let databaseUrl: string;
   const ran: Ran[] = [];
-  const doc = readFileSync(DOC, 'utf8');
+  const doc = scalingSection(readFileSync(DOC, 'utf8'));
   const blocks = codeBlocks(doc);
   const byText = (lang: string, text: string): Ran => {
     const r = ran.find((b) => b.lang === lang && b.code.includes(text));
@@ -119,7 +128,7 @@ describe.skipIf(url === null)('docs/scaling-out.md runs as written (PostgreSQL h
     const runnable = blocks.filter((b) => b.lang === 'sql' || b.lang === 'sh');
     expect(runnable.filter((b) => b.lang === 'sql').length).toBeGreaterThanOrEqual(6);
     expect(runnable.filter((b) => b.lang === 'sh').length).toBeGreaterThanOrEqual(5);
-    for (const r of ran) expect(r.status, `${r.lang} block at docs/scaling-out.md:${r.line} failed:\n${r.stderr}`).toBe(0);
+    for (const r of ran) expect(r.status, `${r.lang} block at line ${r.line} of the README's scaling-out section failed:\n${r.stderr}`).toBe(0);
     expect(ran.length).toBe(runnable.length);
   });
 
