@@ -170,16 +170,21 @@ function describe(rec: Recommendation, targetRse: number | undefined, maxBytes: 
   if (maxBytes !== undefined) out.push(`Budget ${int(maxBytes)} bytes: ${rec.fitsBudget ? 'fits' : 'does NOT fit'} (${int(rec.totalBytes)} bytes)`);
   if (!rec.meetsTarget && rec.params.log2m === 17) out.push('  PostgreSQL allows log2m ≤ 17, whose RSE is the best on offer.');
   out.push('');
-  const rows = rec.forecasts.map((f, i) => [
-    int(f.n),
-    String(rec.counts[i]),
-    f.representation,
-    int(f.bytes),
-    f.rse === 0 ? 'exact' : pct(f.rse),
-    f.rse === 0 ? 'exact' : `${pct(f.low, 2)} … +${pct(f.high, 2)}`,
-    f.rse === 0 ? '' : `${int(f.n * (1 + f.low))} … ${int(f.n * (1 + f.high))}`,
-  ]);
-  out.push(...table(['expected unique', 'sketches', 'representation', 'bytes each', 'rse', '95 % interval', 'i.e. people'], rows, 12));
+  if (rec.forecasts.length <= MAX_SIZE_ROWS) {
+    const rows = rec.forecasts.map((f, i) => [
+      int(f.n),
+      String(rec.counts[i]),
+      f.representation,
+      int(f.bytes),
+      f.rse === 0 ? 'exact' : pct(f.rse),
+      f.rse === 0 ? 'exact' : `${pct(f.low, 2)} … +${pct(f.high, 2)}`,
+      f.rse === 0 ? '' : `${int(f.n * (1 + f.low))} … ${int(f.n * (1 + f.high))}`,
+    ]);
+    out.push(...table(['expected unique', 'sketches', 'representation', 'bytes each', 'rse', '95 % interval', 'i.e. people'], rows, 12));
+  } else {
+    out.push(`${rec.forecasts.length} different sizes, by order of magnitude (--json lists each):`);
+    out.push(...table(['expected unique', 'sketches', 'representations', 'bytes', 'worst rse'], decadeRows(rec), 12));
+  }
   const sketches = rec.counts.reduce((a, b) => a + b, 0);
   out.push(`Total: ${int(sketches)} sketch${sketches === 1 ? '' : 'es'}, ${int(rec.totalBytes)} bytes`);
   out.push('');
@@ -207,6 +212,32 @@ function describe(rec: Recommendation, targetRse: number | undefined, maxBytes: 
     out.push(...table(['n', 'trials', 'predicted rse', 'measured rmse', 'bias', '95 % CI coverage'], simRows, 12));
   }
   return `${out.join('\n')}\n`;
+}
+
+/** Above this many distinct sizes the table groups them by order of magnitude. */
+const MAX_SIZE_ROWS = 20;
+
+/** One row per decade of sizes: range, sketches, representations, total bytes, worst RSE. */
+function decadeRows(rec: Recommendation): string[][] {
+  const groups = new Map<number, { lo: number; hi: number; count: number; reps: Set<string>; bytes: number; rse: number }>();
+  rec.forecasts.forEach((f, i) => {
+    const decade = f.n < 1 ? -1 : Math.floor(Math.log10(f.n));
+    const g = groups.get(decade) ?? { lo: f.n, hi: f.n, count: 0, reps: new Set<string>(), bytes: 0, rse: 0 };
+    g.lo = Math.min(g.lo, f.n);
+    g.hi = Math.max(g.hi, f.n);
+    g.count += rec.counts[i]!;
+    g.reps.add(f.representation);
+    g.bytes += f.bytes * rec.counts[i]!;
+    g.rse = Math.max(g.rse, f.rse);
+    groups.set(decade, g);
+  });
+  return [...groups.values()].map((g) => [
+    g.lo === g.hi ? int(g.lo) : `${int(g.lo)} … ${int(g.hi)}`,
+    int(g.count),
+    [...g.reps].join(', '),
+    int(g.bytes),
+    g.rse === 0 ? 'exact' : pct(g.rse),
+  ]);
 }
 
 /** Right-aligned text table. */
