@@ -13,6 +13,7 @@ import { openSource } from '../../ingest/sources.js';
 import type { Confirmation } from '../../precision/confirm.js';
 import { recommend, type Recommendation } from '../../precision/tune.js';
 import { HllSketch, explicitThreshold } from '../../sketch/index.js';
+import { dash } from '../options.js';
 import { withSketchParams, type SketchParamArgs } from './sketch-params.js';
 
 interface TuneArgs extends SketchParamArgs {
@@ -43,7 +44,7 @@ export const tuneCommand: CommandModule<object, TuneArgs> = {
     ) as never,
   handler: async (args) => {
     const sizes = [...(args['expected-unique'] ?? [])];
-    if (args.from !== undefined) sizes.push(...(await readSizes(args.from)));
+    if (args.from !== undefined) sizes.push(...(await readSizes(dash(args.from))));
     if (sizes.length === 0) throw new ReachtreeError('E_CONFIG_OPTION', 'tune needs sizes: --expected-unique N… or --from FILE');
     for (const n of sizes) {
       if (!(Number.isFinite(n) && n >= 0)) throw new ReachtreeError('E_CONFIG_OPTION', `--expected-unique must be non-negative numbers, found ${String(n)}`);
@@ -60,7 +61,8 @@ export const tuneCommand: CommandModule<object, TuneArgs> = {
     // The simulation pulls in mathjs (slow to load): only when asked, so other commands start fast.
     const simulation = args.simulate ? await import('../../precision/confirm.js') : undefined;
     const checks = simulation?.confirm(rec.params, simulation.sizesToSimulate(rec.params, rec.forecasts.map((f) => f.n)), args.trials);
-    process.stdout.write(args.json ? `${JSON.stringify({ ...rec, targetRse, maxBytes, simulation: checks }, null, 2)}\n` : describe(rec, targetRse, maxBytes, checks));
+    const heading = args.log2m === undefined ? 'Recommended' : 'Forecast for';
+    process.stdout.write(args.json ? `${JSON.stringify({ ...rec, targetRse, maxBytes, simulation: checks }, null, 2)}\n` : describe(heading, rec, targetRse, maxBytes, checks));
   },
 };
 
@@ -157,10 +159,10 @@ async function readSizes(path: string): Promise<number[]> {
 const int = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '∞');
 const pct = (x: number, digits = 3): string => `${(x * 100).toFixed(digits)} %`;
 
-function describe(rec: Recommendation, targetRse: number | undefined, maxBytes: number | undefined, checks: Confirmation[] | undefined): string {
+function describe(heading: string, rec: Recommendation, targetRse: number | undefined, maxBytes: number | undefined, checks: Confirmation[] | undefined): string {
   const { log2m, regwidth, expthresh, sparseon } = rec.params;
   const out: string[] = [];
-  out.push(`Recommended: log2m ${log2m}, regwidth ${regwidth}, expthresh ${expthresh}, sparseon ${sparseon ? 1 : 0}`);
+  out.push(`${heading}: log2m ${log2m}, regwidth ${regwidth}, expthresh ${expthresh}, sparseon ${sparseon ? 1 : 0}`);
   out.push(`  reachtree: --log2m ${log2m} --regwidth ${regwidth} --expthresh ${expthresh} --sparseon ${sparseon ? 1 : 0}`);
   out.push(`  SQL:       hll_add_agg(hll_hash_text(id), ${log2m}, ${regwidth}, ${expthresh}, ${sparseon ? 1 : 0}), column type hll(${log2m},${regwidth},${expthresh},${sparseon ? 1 : 0})`);
   out.push('');
