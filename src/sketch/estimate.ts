@@ -36,8 +36,9 @@
  * fixed set. Worked values, m = 2^11: 0.71/√m at n/m → 0 (linear counting, √(e^x − x − 1)/(x√m)),
  * 0.79/√m at n/m = 1, 0.94/√m at 5, √(3 ln 2 − 1)/√m = 1.039/√m for n/m → ∞.
  * The 95 % interval (`confidenceInterval`) is N̂ ± 1.96·rse·N̂ where z is close to normal, and a
- * count-based interval where it is not: few collisions (N̂ − filled is a small, Poisson-like
- * count) and near saturation (few registers below the top value); low ≥ filled registers always.
+ * count-based interval where it is not: few collisions (inverting the exact occupancy law of the
+ * filled-register count) and saturation (the registers left below the top value); it never goes
+ * below the filled registers. Its coverage is measured in bench/results/accuracy.md.
  */
 
 import { ReachtreeError } from '../errors.js';
@@ -96,8 +97,8 @@ export function predictedRse(n: number, m: number, q: number): number {
   for (let v = 1; v <= q + 1; v++) {
     if (v <= q) w *= 0.5;
     const t = lambda * w; // rate of level v
-    const none = Math.exp(-t); // written with expm1 so that tiny rates keep their digits
-    const hit = -Math.expm1(-t);
+    const none = Math.exp(-t);
+    const hit = -Math.expm1(-t); // not 1 − none: tiny rates keep their digits
     const above = v <= q ? none : 1; // P(no hash above level v): e^(−λ·2^−v), 1 at the top
     const lower = v <= q ? lambda - 2 * t : lambda - t; // rate of the levels below v
     pi[v] = above * hit;
