@@ -4,7 +4,7 @@
  *   npm run build && node dist/bench/ingest.js [--sizes 1e6,1e7,5e7] [--workers 1,2] [--repeats 3]
  *       [--national] [--profile] [--naive-rows 1e6] [--naive-repeats 3] [--no-naive]
  *       [--gzip-sizes 1e6,1e7] [--scratch DIR] [--out bench/results/ingest.md] [--cli PATH]
- *       [--source-commit SHA]
+ *       [--source-commit SHA] [--wait-idle 0.6]
  *
  * For each size (deterministic national-shaped input from `reachtree sample --seed 1`, cached in
  * the scratch folder, never in the repository) it runs, as separate child processes, measured from
@@ -36,7 +36,7 @@ import type { FloorResult } from './floor.js';
 import { checkNaiveReport, checkReachtreeReport, readTruth, type CheckResult, type Truth } from './lib/ingest-check.js';
 import { splitCsv } from './lib/ingest-files.js';
 import { summariseProfile, type ProfileSummary } from './lib/ingest-profile.js';
-import { measureNodeOrFail, median, type Measured } from './lib/ingest-run.js';
+import { measureNodeOrFail, median, waitForIdleCpu, type Measured } from './lib/ingest-run.js';
 import type { NaiveResult } from './naive.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -60,6 +60,8 @@ interface BenchOptions {
   readonly cli: string;
   /** The commit a snapshot CLI (--cli outside this checkout) was built from; named in the results. */
   readonly sourceCommit: string | undefined;
+  /** Before each timed run, wait (up to 3 min) until the CPUs were this idle over 2 s; 0 = never wait. */
+  readonly waitIdle: number;
 }
 
 function numberList(text: string, what: string): number[] {
@@ -82,6 +84,7 @@ function parseOptions(argv: readonly string[]): BenchOptions {
   let out = resolve('bench/results/ingest.md');
   let cli = join(HERE, '../src/cli/main.js');
   let sourceCommit: string | undefined;
+  let waitIdle = 0;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -105,6 +108,10 @@ function parseOptions(argv: readonly string[]): BenchOptions {
     else if (a === '--out') out = resolve(value());
     else if (a === '--cli') cli = resolve(value());
     else if (a === '--source-commit') sourceCommit = value();
+    else if (a === '--wait-idle') {
+      waitIdle = Number(value());
+      if (!(waitIdle >= 0 && waitIdle < 1)) throw new Error('--wait-idle: expected a share of idle CPU from 0 to 0.99');
+    }
     else throw new Error(`unknown argument ${JSON.stringify(a)} (see the header of bench/ingest.ts)`);
   }
   sizes = [...new Set(sizes)].sort((x, y) => x - y);
@@ -123,6 +130,7 @@ function parseOptions(argv: readonly string[]): BenchOptions {
     out,
     cli,
     sourceCommit,
+    waitIdle,
   };
 }
 
@@ -215,13 +223,32 @@ const medianRss = <T extends Timing>(s: Series<T>): number | undefined => {
   return values.length > 0 ? median(values) : undefined;
 };
 
+/** Idle waits before timed runs: how many, and how many gave up (the machine stayed busy). */
+const idleWaits = { runs: 0, gaveUp: 0 };
+
+/** A timed child run, after waiting for the neighbours to quiet down when --wait-idle asks so. */
+async function measureTimed(what: string, nodeArgs: readonly string[]): Promise<Measured> {
+  const { waitIdle } = o();
+  if (waitIdle > 0) {
+    const w = await waitForIdleCpu(waitIdle, 180_000);
+    idleWaits.runs++;
+    if (w.idle < waitIdle) {
+      idleWaits.gaveUp++;
+      log(`CPU still ${pct(1 - w.idle)} busy after ${(w.waitedMs / 1000).toFixed(0)} s; running ${what} anyway`);
+    } else if (w.waitedMs > 5000) {
+      log(`waited ${(w.waitedMs / 1000).toFixed(0)} s for idle CPU`);
+    }
+  }
+  return measureNodeOrFail(what, nodeArgs);
+}
+
 function digestFile(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
 async function runFloor(file: string, workers: number, gunzip: boolean): Promise<Timing & { result: FloorResult }> {
   const args = gunzip ? [join(HERE, 'floor.js'), '--gunzip', file] : [join(HERE, 'floor.js'), file, '--workers', String(workers)];
-  const m = await measureNodeOrFail('floor', args);
+  const m = await measureTimed('floor', args);
   return { wallMs: m.wallMs, peakRssBytes: m.peakRssBytes, cpuMs: m.cpuMs, load: m.load, result: JSON.parse(m.stdout) as FloorResult };
 }
 
@@ -235,7 +262,7 @@ async function runReachtree(
   nodeFlags: readonly string[] = [],
 ): Promise<ReachtreeRun> {
   rmSync(out, { force: true });
-  const m: Measured = await measureNodeOrFail('reachtree estimate', [
+  const m: Measured = await measureTimed('reachtree estimate', [
     ...nodeFlags,
     '--no-deprecation',
     o().cli,
@@ -276,7 +303,7 @@ interface NaiveRun extends Timing {
 async function runNaive(input: Input, limit: number, out: string, truth: Truth): Promise<NaiveRun> {
   const args = ['--no-deprecation', join(HERE, 'naive.js'), input.csv, '-o', out];
   if (limit < input.rows) args.push('--limit', String(limit));
-  const m = await measureNodeOrFail('naive', args);
+  const m = await measureTimed('naive', args);
   const result = JSON.parse(m.stdout) as NaiveResult;
   const check = checkNaiveReport(out, result.rows, result.limited ? undefined : truth);
   if (result.rows !== Math.min(limit, input.rows)) check.problems.push(`naive read ${result.rows} rows, expected ${Math.min(limit, input.rows)}`);
@@ -461,7 +488,11 @@ function render(results: SizeResult[], profile: ProfileSummary | undefined, prof
   L.push(
     `Code: commit ${commit || 'unknown'}${dirty !== '' ? ' **plus uncommitted changes in src/** (measured as built from the working tree)' : ''}${opts.sourceCommit !== undefined ? ` (a clean \`git archive\` of it, built outside the checkout: \`${opts.cli}\`)` : ''}; last src/ingest commit mentioning workers: ${workersCommit === '' ? 'none (parallel ingest not committed yet)' : `\`${workersCommit}\``}.`,
   );
-  L.push(`Inputs: \`reachtree sample --scope national --seed ${SEED}\` (64-hex id, platform, OKTMO code), cached in \`${opts.scratch}\`. Wall times are medians of ${opts.repeats} run${opts.repeats > 1 ? 's' : ''} (spawn to exit: start-up, tree, ingest, roll-up, report written); floor and reachtree runs interleaved.`, '');
+  L.push(`Inputs: \`reachtree sample --scope national --seed ${SEED}\` (64-hex id, platform, OKTMO code), cached in \`${opts.scratch}\`. Wall times are medians of ${opts.repeats} run${opts.repeats > 1 ? 's' : ''} (spawn to exit: start-up, tree, ingest, roll-up, report written); floor and reachtree runs interleaved.${
+      opts.waitIdle > 0
+        ? ` Before each timed run the bench waited until the CPUs were ≥ ${pct(opts.waitIdle)} idle over 2 s (at most 3 min; ${idleWaits.gaveUp} of ${idleWaits.runs} runs gave up waiting).`
+        : ''
+    }`, '');
 
   // Main table.
   L.push('## Wall time, throughput, memory', '');

@@ -13,7 +13,7 @@
  * caches), so CPU ratios are the load-independent cross-check of the wall ratios.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -106,4 +106,36 @@ export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 === 1 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2;
+}
+
+/** Busy and total CPU jiffies over all cores from /proc/stat; undefined off Linux. */
+function cpuJiffies(): { idle: number; total: number } | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+    const v = line.trim().split(/\s+/).slice(1).map(Number);
+    const total = v.reduce((a, b) => a + b, 0);
+    // idle + iowait
+    return { idle: (v[3] ?? 0) + (v[4] ?? 0), total };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Waits until the CPUs were at least `minIdle` idle over a 2-second window (other people's jobs
+ * on the shared machine), or `maxWaitMs` passed. Load averages lag by a minute and include our
+ * own previous run; /proc/stat between runs sees only the neighbours. Returns the idle share
+ * seen last and the time waited; a no-op where /proc/stat is missing.
+ */
+export async function waitForIdleCpu(minIdle: number, maxWaitMs: number): Promise<{ idle: number; waitedMs: number }> {
+  const t0 = performance.now();
+  let idle = NaN;
+  for (;;) {
+    const a = cpuJiffies();
+    await new Promise((r) => setTimeout(r, 2000));
+    const b = cpuJiffies();
+    if (a === undefined || b === undefined || b.total === a.total) return { idle: NaN, waitedMs: performance.now() - t0 };
+    idle = (b.idle - a.idle) / (b.total - a.total);
+    if (idle >= minIdle || performance.now() - t0 >= maxWaitMs) return { idle, waitedMs: performance.now() - t0 };
+  }
 }
