@@ -155,12 +155,13 @@ const FEW_UNSATURATED = 2;
 /**
  * The 95 % interval of a register estimate, in one of three regimes chosen from the registers:
  * - normal: N̂ ± 1.96·rse·N̂ with rse = `predictedRse(N̂)`, the low end raised to `filled`;
- * - few collisions (fewer than 50 expected, n ≲ 10√m): the filled count says nearly all, and its
- *   distribution for a given n is known exactly (`occupancy`: mean n − collisions, variance in
- *   closed form). The interval is every n whose expected filled count lies within 1.96 of its
- *   standard deviations of the observed one (widened to hold N̂) — skewed, never below filled,
- *   less than one id wide when a collision is unlikely (a Poisson-quantile version of this
- *   over-covered: 98.4 % at m = 2^10, n = 100; this one holds 95.2 %);
+ * - few collisions (fewer than 50 expected, so n ≲ 10√m; and n < m/2): the filled count says
+ *   nearly all. Given n, the collisions n − filled have a known mean and variance (`occupancy`,
+ *   closed form); the interval is every n = filled + d under which d is in neither 2.5 % tail
+ *   of that count (mid-P, binomial law with that mean and variance), widened to hold N̂:
+ *   whole numbers, skewed, never below filled, [filled, N̂] when a collision is unlikely. (A normal version
+ *   under-covered at a tenth of a collision, 84 % at (15, n = 100): it left out d = 1; Poisson
+ *   quantiles at the estimate over-covered, 98.4 % at (10, n = 100).)
  * - saturated (regwidth ≤ 4 only, fewer than 2 registers below the top value q + 1): that count
  *   is Poisson with mean m·e^(−n·2^−q/m); its mid-P interval bounds n, up to +∞.
  * Coverage in every regime is measured by the precision study (bench/results/accuracy.md).
@@ -176,7 +177,7 @@ export function confidenceInterval(x: IntervalInput): Interval {
     const nFor = (mean: number): number => (mean >= m ? 0 : mean <= 0 ? Infinity : -m * 2 ** q * Math.log(mean / m));
     return { rse, low: Math.max(Math.min(nFor(highMean), value), filled), high: Math.max(nFor(lowMean), value) };
   }
-  if (m > 1 && occupancy(value, m).collisions < FEW_COLLISIONS) {
+  if (value < m / 2 && occupancy(value, m).collisions < FEW_COLLISIONS) {
     const [low, high] = occupancyInterval(filled, m);
     return { rse, low: Math.max(Math.min(low, value), filled), high: Math.max(high, value) };
   }
@@ -199,32 +200,43 @@ export function occupancy(n: number, m: number): { collisions: number; variance:
 }
 
 /**
- * The n whose expected filled count lies within 1.96 standard deviations of the observed one
- * (Neyman's construction on the occupancy distribution, normal approximation): [low, high].
+ * Every n = filled + d (d = 0, 1, 2, …) under which d collisions lie in neither 2.5 % tail of
+ * the collision count's distribution (Neyman's construction, mid-P tails so that a discrete count
+ * is not over-covered): [filled + first such d, filled + last].
  */
 function occupancyInterval(filled: number, m: number): [number, number] {
-  // gap(n) = E[filled | n] − filled ∓ 1.96·sd(filled | n); E[filled | n] = n − collisions grows with n
-  const gap = (n: number, sign: number): number => {
-    const o = occupancy(n, m);
-    return n - o.collisions - filled + sign * Z_95 * Math.sqrt(o.variance);
-  };
-  const solve = (sign: number): number => {
-    if (gap(filled, sign) >= 0) return filled;
-    let lo = filled;
-    let hi = filled + 1;
-    while (gap(hi, sign) < 0) {
-      lo = hi;
-      hi = filled + 2 * (hi - filled);
-      if (hi > 1e15) return Infinity;
+  let first = -1;
+  let last = -1;
+  for (let d = 0; d <= 1000; d++) {
+    // (n < m/2 and fewer than 50 collisions expected: the d that matter are far below 1000)
+    const o = occupancy(filled + d, m);
+    const { below, at } = collisionLaw(o.collisions, o.variance, d);
+    if (!(1 - below - 0.5 * at > 0.025)) break; // d collisions and more are too many for this n
+    if (below + 0.5 * at > 0.025) {
+      if (first < 0) first = d;
+      last = d;
     }
-    for (let i = 0; i < 60; i++) {
-      const mid = 0.5 * (lo + hi);
-      if (gap(mid, sign) < 0) lo = mid;
-      else hi = mid;
-    }
-    return 0.5 * (lo + hi);
-  };
-  return [solve(1), solve(-1)];
+  }
+  return first < 0 ? [filled, filled] : [filled + first, filled + last];
+}
+
+/**
+ * P(D < d) and P(D = d) for the collision count D with the given mean and variance. D is
+ * under-dispersed (variance ≈ mean·(1 − 2n/3m)), so it is modelled as a binomial with that mean
+ * and variance (p = 1 − variance/mean, size mean/p, not necessarily whole), which becomes the
+ * Poisson law as n/m → 0.
+ */
+function collisionLaw(mean: number, variance: number, d: number): { below: number; at: number } {
+  if (!(mean > 0)) return { below: 0, at: d === 0 ? 1 : 0 };
+  const p = variance < mean ? Math.min(1 - variance / mean, 0.999) : 0;
+  const size = p > 1e-12 ? mean / p : Infinity;
+  let term = size === Infinity ? Math.exp(-mean) : Math.exp(size * Math.log1p(-p));
+  let below = 0;
+  for (let k = 0; k < d; k++) {
+    below += term;
+    term *= size === Infinity ? mean / (k + 1) : Math.max(size - k, 0) / (k + 1) * (p / (1 - p));
+  }
+  return { below, at: term };
 }
 
 /**
