@@ -20,6 +20,10 @@ export class EmptyState implements State {
     return ExplicitState.of(this.shape, lo, hi);
   }
 
+  settle(): State {
+    return this;
+  }
+
   clone(): EmptyState {
     return new EmptyState(this.shape);
   }
@@ -39,6 +43,10 @@ export class UndefinedState implements State {
   constructor(readonly shape: SketchShape) {}
 
   add(): State {
+    return this;
+  }
+
+  settle(): State {
     return this;
   }
 

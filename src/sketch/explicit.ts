@@ -1,20 +1,21 @@
 /**
  * The EXPLICIT state: the distinct hashes themselves, exact, up to the threshold T (SPEC §5).
  *
- * Storage: an open-addressing hash set of 64-bit hashes, each as two int32 halves `[lo, hi]`
- * in one Int32Array (linear probing, capacity a power of two, at most ¾ full). The all-zero
- * pair marks an empty slot, so the hash 0 itself (the empty string's hash) is tracked by a flag.
- * Adding is O(1) whatever the set size — a sorted array would move O(k) bytes per new hash, and
- * with the default T = 1280 most of reachtree's small cells live here. The order the bytes need
- * (ascending *signed* int64) is produced only when serialising: the pairs are copied into a
- * buffer and sorted as a BigInt64Array, a native numeric sort (signed, and no BigInt per
- * element), which reads `[lo, hi]` as one int64 on a little-endian host.
- * Memory: 10.7–21.3 bytes per hash; a cell's first hashes take 8 slots (64 bytes).
+ * Storage: an append log of 64-bit hashes, each as two int32 halves `[lo, hi]` in one Int32Array,
+ * whose first `sorted` pairs are distinct and in ascending *signed* int64 order (the order the
+ * bytes need) and whose rest are pending, as added. Adding is an append — one store at the end of
+ * the log, no probing — which is what a cell of the ingest hot path wants: it touches one cache
+ * line and no hash table that must grow and rehash. When the log is full it is settled: the pending
+ * pairs are sorted natively (a BigInt64Array view reads `[lo, hi]` as one int64 on a little-endian
+ * host), merged into the sorted run and deduplicated; then it grows if less than a quarter is free.
+ * Memory: 8 bytes a hash plus the free part of the log (≤ 16 bytes a hash, ~11 on average), and a
+ * log never grows beyond T + T/8 (+8) pairs.
  *
- * Adding a hash not yet present: stored while fewer than T are held; otherwise every held hash
- * and the new one go into fresh registers. So a sketch stays EXPLICIT up to T distinct hashes and
- * the (T+1)-th promotes it. (Decoding refuses EXPLICIT bytes holding more than T hashes, so
- * `count ≤ T` always holds here.)
+ * Duplicates are allowed in the pending part, so the distinct count is only known once settled:
+ * `settle()` (which the `HllSketch` facade calls before anything reads the state) sorts, and
+ * promotes to registers when more than T distinct hashes are held. The result is the extension's:
+ * a sketch stays EXPLICIT exactly while it holds ≤ T distinct hashes, whatever the order and the
+ * repeats of the adds — the registers of the promoted state depend only on the set of hashes.
  */
 
 import { encodeExplicit } from './format/encode.js';
@@ -22,170 +23,178 @@ import type { SketchShape } from './params.js';
 import { newRegisters } from './registers.js';
 import { STATE_BYTES, TYPED_ARRAY_BYTES, type ExplicitLike, type RegisterState, type State } from './state.js';
 
-const INITIAL_SLOTS = 8;
+/** 8 pairs = 64 bytes: V8 keeps typed arrays that small on the heap, with no separate buffer. */
+const INITIAL_PAIRS = 8;
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
-/** Home slot: Fibonacci hashing of both halves (hand-made hashes are often small integers). */
-function home(lo: number, hi: number, shift: number): number {
-  return Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> shift;
+/** Merge buffer shared by all states (settling is synchronous and never re-entered). */
+let scratch = new Int32Array(2 * 1024);
+
+/** Signed int64 order of (lo, hi) pairs: hi as signed, then lo as unsigned. */
+function less(aLo: number, aHi: number, bLo: number, bHi: number): boolean {
+  return aHi < bHi || (aHi === bHi && aLo >>> 0 < bLo >>> 0);
 }
 
-function shiftFor(slots: Int32Array): number {
-  return 32 - (31 - Math.clz32(slots.length >>> 1));
+/** Sorts pairs[from, to) (pair indexes) in ascending signed int64 order, in place. */
+function sortPairs(pairs: Int32Array, from: number, to: number): void {
+  if (to - from < 2) return;
+  if (LITTLE_ENDIAN) {
+    new BigInt64Array(pairs.buffer, pairs.byteOffset + 8 * from, to - from).sort();
+    return;
+  }
+  const order = Array.from({ length: to - from }, (_, k) => from + k);
+  order.sort((a, b) => (less(pairs[2 * a]!, pairs[2 * a + 1]!, pairs[2 * b]!, pairs[2 * b + 1]!) ? -1 : less(pairs[2 * b]!, pairs[2 * b + 1]!, pairs[2 * a]!, pairs[2 * a + 1]!) ? 1 : 0));
+  const copy = order.flatMap((k) => [pairs[2 * k]!, pairs[2 * k + 1]!]);
+  pairs.set(copy, 2 * from);
 }
 
 export class ExplicitState implements ExplicitLike {
   readonly kind = 'EXPLICIT';
-  /** 32 − log2(slot count): the home slot is the top bits of a 32-bit product. */
-  private shift: number;
 
   private constructor(
     readonly shape: SketchShape,
-    /** `[lo, hi]` per slot; (0, 0) = empty */
-    private slots: Int32Array,
-    /** whether the hash 0 is in the set (it cannot be stored in a slot) */
-    private hasZero: boolean,
-    public count: number,
-  ) {
-    this.shift = shiftFor(slots);
-  }
+    /** `[lo, hi]` per pair; [0, sorted) sorted and distinct, [sorted, used) pending */
+    private pairs: Int32Array,
+    private used: number,
+    private sorted: number,
+  ) {}
 
   /** An EXPLICIT state holding one hash. */
   static of(shape: SketchShape, lo: number, hi: number): ExplicitState {
-    const s = new ExplicitState(shape, new Int32Array(2 * INITIAL_SLOTS), false, 0);
-    s.insert(lo | 0, hi | 0);
+    const pairs = new Int32Array(2 * INITIAL_PAIRS);
+    pairs[0] = lo;
+    pairs[1] = hi;
+    return new ExplicitState(shape, pairs, 1, 1);
+  }
+
+  /** An EXPLICIT state adopting `count` hashes given as `[lo, hi]` pairs (distinct, count ≤ T). */
+  static fromPairs(shape: SketchShape, pairs: Int32Array, count: number): ExplicitState {
+    const copy = new Int32Array(2 * Math.max(INITIAL_PAIRS, count));
+    copy.set(pairs.subarray(0, 2 * count));
+    const s = new ExplicitState(shape, copy, count, 0);
+    s.normalize();
     return s;
   }
 
-  /** An EXPLICIT state adopting `count` distinct hashes given as `[lo, hi]` pairs (count ≤ T). */
-  static fromPairs(shape: SketchShape, pairs: Int32Array, count: number): ExplicitState {
-    let slots = INITIAL_SLOTS;
-    while (4 * count > 3 * slots) slots *= 2;
-    const s = new ExplicitState(shape, new Int32Array(2 * slots), false, 0);
-    for (let k = 0; k < count; k++) s.insert(pairs[2 * k]!, pairs[2 * k + 1]!);
-    return s;
+  /** Distinct hashes held. Only meaningful once settled (the facade settles before reading). */
+  get count(): number {
+    this.normalize();
+    return this.used;
   }
 
   add(lo: number, hi: number): State {
-    lo |= 0;
-    hi |= 0;
-    if (lo === 0 && hi === 0) {
-      if (this.hasZero) return this;
-      if (this.count >= this.shape.threshold) return this.promote(lo, hi);
-      this.count++;
-      this.hasZero = true;
-      return this;
+    if (this.used === this.pairs.length >>> 1) {
+      const next = this.makeRoom();
+      if (next !== this) return next.add(lo, hi);
     }
-    // One probe finds the hash or the empty slot it would go to (the per-row hot path).
-    const slots = this.slots;
-    const mask = (slots.length >>> 1) - 1;
-    let i = home(lo, hi, this.shift);
-    for (;;) {
-      const sLo = slots[2 * i]!;
-      const sHi = slots[2 * i + 1]!;
-      if (sLo === lo && sHi === hi) return this;
-      if (sLo === 0 && sHi === 0) break;
-      i = (i + 1) & mask;
-    }
-    if (this.count >= this.shape.threshold) return this.promote(lo, hi);
-    this.count++;
-    if (4 * this.count > 3 * (mask + 1)) {
-      this.grow();
-      this.place(lo, hi);
-    } else {
-      slots[2 * i] = lo;
-      slots[2 * i + 1] = hi;
+    const k = 2 * this.used++;
+    this.pairs[k] = lo;
+    this.pairs[k + 1] = hi;
+    return this;
+  }
+
+  settle(): State {
+    this.normalize();
+    return this.used > this.shape.threshold ? this.promote() : this;
+  }
+
+  /** The log is full: settle it, then promote or make sure a quarter of it is free. */
+  private makeRoom(): State {
+    const settled = this.settle();
+    if (settled !== this) return settled;
+    const capacity = this.pairs.length >>> 1;
+    const limit = this.shape.threshold + Math.max(8, this.shape.threshold >>> 3);
+    if (4 * (capacity - this.used) < capacity && capacity < limit) {
+      const grown = new Int32Array(2 * Math.min(2 * capacity, limit));
+      grown.set(this.pairs.subarray(0, 2 * this.used));
+      this.pairs = grown;
     }
     return this;
   }
 
-  /** Past the threshold: every held hash and the new one go into fresh registers. */
-  private promote(lo: number, hi: number): State {
+  /** Every held hash into fresh registers. */
+  private promote(): RegisterState {
     let regs: RegisterState = newRegisters(this.shape);
-    this.forEachHash((l, h) => {
-      regs = regs.add(l, h);
-    });
-    return regs.add(lo, hi);
+    const pairs = this.pairs;
+    for (let k = 0; k < this.used; k++) regs = regs.add(pairs[2 * k]!, pairs[2 * k + 1]!);
+    return regs;
+  }
+
+  /** Sorts the pending pairs, merges them into the sorted run and drops repeats. */
+  private normalize(): void {
+    const used = this.used;
+    const sorted = this.sorted;
+    if (sorted === used) return;
+    const pairs = this.pairs;
+    sortPairs(pairs, sorted, used);
+    if (scratch.length < 2 * used) scratch = new Int32Array(2 * Math.max(used, scratch.length));
+    const out = scratch;
+    let i = 0;
+    let j = sorted;
+    let n = 0;
+    while (i < sorted || j < used) {
+      let lo: number;
+      let hi: number;
+      if (j >= used || (i < sorted && !less(pairs[2 * j]!, pairs[2 * j + 1]!, pairs[2 * i]!, pairs[2 * i + 1]!))) {
+        lo = pairs[2 * i]!;
+        hi = pairs[2 * i + 1]!;
+        i++;
+      } else {
+        lo = pairs[2 * j]!;
+        hi = pairs[2 * j + 1]!;
+        j++;
+      }
+      if (n > 0 && out[2 * n - 2] === lo && out[2 * n - 1] === hi) continue;
+      out[2 * n] = lo;
+      out[2 * n + 1] = hi;
+      n++;
+    }
+    pairs.set(out.subarray(0, 2 * n));
+    this.used = n;
+    this.sorted = n;
   }
 
   has(lo: number, hi: number): boolean {
-    if (lo === 0 && hi === 0) return this.hasZero;
-    const slots = this.slots;
-    const mask = (slots.length >>> 1) - 1;
-    for (let i = home(lo, hi, this.shift); ; i = (i + 1) & mask) {
-      const sLo = slots[2 * i]!;
-      const sHi = slots[2 * i + 1]!;
-      if (sLo === lo && sHi === hi) return true;
-      if (sLo === 0 && sHi === 0) return false;
+    this.normalize();
+    lo |= 0;
+    hi |= 0;
+    let low = 0;
+    let high = this.used - 1;
+    const pairs = this.pairs;
+    while (low <= high) {
+      const mid = (low + high) >>> 1;
+      const mLo = pairs[2 * mid]!;
+      const mHi = pairs[2 * mid + 1]!;
+      if (mLo === lo && mHi === hi) return true;
+      if (less(mLo, mHi, lo, hi)) low = mid + 1;
+      else high = mid - 1;
     }
+    return false;
   }
 
-  /** Adds a hash known to be absent (int32 halves). */
-  private insert(lo: number, hi: number): void {
-    this.count++;
-    if (lo === 0 && hi === 0) {
-      this.hasZero = true;
-      return;
-    }
-    if (4 * this.count > 3 * (this.slots.length >>> 1)) this.grow();
-    this.place(lo, hi);
-  }
-
-  private place(lo: number, hi: number): void {
-    const slots = this.slots;
-    const mask = (slots.length >>> 1) - 1;
-    let i = home(lo, hi, this.shift);
-    while (slots[2 * i] !== 0 || slots[2 * i + 1] !== 0) i = (i + 1) & mask;
-    slots[2 * i] = lo;
-    slots[2 * i + 1] = hi;
-  }
-
-  private grow(): void {
-    const old = this.slots;
-    this.slots = new Int32Array(2 * old.length);
-    this.shift = shiftFor(this.slots);
-    for (let i = 0; i < old.length; i += 2) if (old[i] !== 0 || old[i + 1] !== 0) this.place(old[i]!, old[i + 1]!);
-  }
-
-  /** Calls `fn(lo, hi)` for every hash, in no particular order. */
+  /** Calls `fn(lo, hi)` for every distinct hash, in ascending signed int64 order. */
   forEachHash(fn: (lo: number, hi: number) => void): void {
-    if (this.hasZero) fn(0, 0);
-    const slots = this.slots;
-    for (let i = 0; i < slots.length; i += 2) if (slots[i] !== 0 || slots[i + 1] !== 0) fn(slots[i]!, slots[i + 1]!);
+    this.normalize();
+    const pairs = this.pairs;
+    for (let k = 0; k < this.used; k++) fn(pairs[2 * k]!, pairs[2 * k + 1]!);
   }
 
   /** The hashes as `[lo, hi]` pairs in ascending signed int64 order. */
   sortedPairs(): Int32Array {
-    const pairs = new Int32Array(2 * this.count);
-    let n = 0;
-    this.forEachHash((lo, hi) => {
-      pairs[n++] = lo;
-      pairs[n++] = hi;
-    });
-    if (LITTLE_ENDIAN) {
-      new BigInt64Array(pairs.buffer).sort(); // each [lo, hi] is one int64 in memory
-      return pairs;
-    }
-    // big-endian host: sort pair indices by (hi signed, lo unsigned)
-    const order = Array.from({ length: this.count }, (_, k) => k);
-    order.sort((a, b) => pairs[2 * a + 1]! - pairs[2 * b + 1]! || (pairs[2 * a]! >>> 0) - (pairs[2 * b]! >>> 0));
-    const sorted = new Int32Array(2 * this.count);
-    order.forEach((k, i) => {
-      sorted[2 * i] = pairs[2 * k]!;
-      sorted[2 * i + 1] = pairs[2 * k + 1]!;
-    });
-    return sorted;
+    this.normalize();
+    return this.pairs.slice(0, 2 * this.used);
   }
 
   clone(): ExplicitState {
-    return new ExplicitState(this.shape, this.slots.slice(), this.hasZero, this.count);
+    return new ExplicitState(this.shape, this.pairs.slice(), this.used, this.sorted);
   }
 
   toBytes(): Uint8Array {
-    return encodeExplicit(this.shape.params, this.sortedPairs(), this.count);
+    const pairs = this.sortedPairs();
+    return encodeExplicit(this.shape.params, pairs, pairs.length >>> 1);
   }
 
   memoryBytes(): number {
-    return STATE_BYTES + TYPED_ARRAY_BYTES + this.slots.byteLength;
+    return STATE_BYTES + TYPED_ARRAY_BYTES + this.pairs.byteLength;
   }
 }

@@ -10,8 +10,9 @@
  * bits 11, 12 of …0x3576 are 0, 1 → ctz(w) = 1 → value 2.
  *
  * Two stores, chosen for memory (reachtree keeps ~60 000 sketches alive, most of them small):
- * - `CompactRegisters`: the filled registers only, as sorted `index << 8 | value` words in a
- *   growable Uint32Array — 4 bytes per filled register;
+ * - `CompactRegisters`: the filled registers only, as `index << 8 | value` words in a growable
+ *   Uint32Array — 4 bytes per filled register. Like the EXPLICIT log, new words are appended and
+ *   merged (sorted natively, the maximum kept per index) only when the array is full or read;
  * - `DenseRegisters`: a `Uint8Array(m)` plus a running count of non-zero registers.
  * The compact store turns itself into the dense one when it passes `shape.denseSwitch` (m/8)
  * filled registers, where both take about the same memory; the dense store is also faster to
@@ -21,6 +22,9 @@
 import { encodeRegisters } from './format/encode.js';
 import type { SketchShape } from './params.js';
 import { STATE_BYTES, TYPED_ARRAY_BYTES, type RegisterState } from './state.js';
+
+/** Merge buffer of the compact stores (settling is synchronous and never re-entered). */
+let scratchWords = new Uint32Array(1024);
 
 /** Trailing zero count of a non-zero 32-bit pattern. */
 function ctz32(x: number): number {
@@ -89,10 +93,17 @@ class CompactRegisters implements RegisterState {
 
   constructor(
     readonly shape: SketchShape,
-    /** `index << 8 | value`, ascending index, first `nfilled` used */
+    /** `index << 8 | value` words; [0, sorted) ascending with distinct indexes, [sorted, used) pending */
     private entries: Uint32Array,
-    public nfilled: number,
+    private used: number,
+    private sorted: number = used,
   ) {}
+
+  /** Non-zero registers (settles pending words first). */
+  get nfilled(): number {
+    this.normalize();
+    return this.used;
+  }
 
   add(lo: number, hi: number): RegisterState {
     const v = registerValue(lo, hi, this.shape);
@@ -100,35 +111,53 @@ class CompactRegisters implements RegisterState {
   }
 
   setMax(index: number, value: number): RegisterState {
-    // binary search for the first entry with index ≥ `index`
-    const entries = this.entries;
-    const key = index << 8;
-    let low = 0;
-    let high = this.nfilled;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (entries[mid]! < key) low = mid + 1;
-      else high = mid;
+    // An append: the word is merged (max per index) when the log is next settled.
+    if (this.used === this.entries.length) {
+      this.normalize();
+      if (this.used > this.shape.denseSwitch) return this.toDense().setMax(index, value);
+      const size = Math.max(8, Math.min(2 * this.entries.length, this.shape.denseSwitch + (this.shape.denseSwitch >>> 3)));
+      if (4 * (this.entries.length - this.used) < this.entries.length && size > this.entries.length) {
+        const grown = new Uint32Array(size);
+        grown.set(this.entries.subarray(0, this.used));
+        this.entries = grown;
+      }
+      if (this.used === this.entries.length) return this.toDense().setMax(index, value);
     }
-    if (low < this.nfilled && entries[low]! >>> 8 === index) {
-      if ((entries[low]! & 0xff) < value) entries[low] = key | value;
-      return this;
-    }
-    if (this.nfilled + 1 > this.shape.denseSwitch) return this.toDense().setMax(index, value);
-    if (this.nfilled === entries.length) {
-      const grown = new Uint32Array(Math.min(entries.length * 2, this.shape.denseSwitch));
-      grown.set(entries);
-      this.entries = grown;
-    }
-    this.entries.copyWithin(low + 1, low, this.nfilled);
-    this.entries[low] = key | value;
-    this.nfilled++;
+    this.entries[this.used++] = ((index << 8) | value) >>> 0;
     return this;
   }
 
+  settle(): RegisterState {
+    return this;
+  }
+
+  /** Sorts the pending words and merges them into the sorted run, keeping each index's maximum. */
+  private normalize(): void {
+    const used = this.used;
+    const sorted = this.sorted;
+    if (sorted === used) return;
+    const e = this.entries;
+    e.subarray(sorted, used).sort();
+    if (scratchWords.length < used) scratchWords = new Uint32Array(Math.max(used, 2 * scratchWords.length));
+    const out = scratchWords;
+    let i = 0;
+    let j = sorted;
+    let n = 0;
+    while (i < sorted || j < used) {
+      // same index: the larger word holds the larger value, and it sorts last
+      const w = j >= used || (i < sorted && e[i]! <= e[j]!) ? e[i++]! : e[j++]!;
+      if (n > 0 && out[n - 1]! >>> 8 === w >>> 8) out[n - 1] = w;
+      else out[n++] = w;
+    }
+    e.set(out.subarray(0, n));
+    this.used = n;
+    this.sorted = n;
+  }
+
   get(index: number): number {
+    this.normalize();
     let low = 0;
-    let high = this.nfilled - 1;
+    let high = this.used - 1;
     while (low <= high) {
       const mid = (low + high) >>> 1;
       const at = this.entries[mid]! >>> 8;
@@ -140,18 +169,21 @@ class CompactRegisters implements RegisterState {
   }
 
   forEachFilled(fn: (index: number, value: number) => void): void {
-    for (let k = 0; k < this.nfilled; k++) fn(this.entries[k]! >>> 8, this.entries[k]! & 0xff);
+    this.normalize();
+    for (let k = 0; k < this.used; k++) fn(this.entries[k]! >>> 8, this.entries[k]! & 0xff);
   }
 
   /** Sorted merge of two compact stores (max on equal index). */
   mergeCompact(src: CompactRegisters): RegisterState {
+    this.normalize();
+    src.normalize();
     const a = this.entries;
     const b = src.entries;
-    const out = new Uint32Array(Math.max(this.nfilled + src.nfilled, 1));
+    const out = new Uint32Array(Math.max(this.used + src.used, 1));
     let i = 0;
     let j = 0;
     let n = 0;
-    while (i < this.nfilled && j < src.nfilled) {
+    while (i < this.used && j < src.used) {
       const ai = a[i]! >>> 8;
       const bj = b[j]! >>> 8;
       if (ai < bj) out[n++] = a[i++]!;
@@ -162,19 +194,20 @@ class CompactRegisters implements RegisterState {
         j++;
       }
     }
-    while (i < this.nfilled) out[n++] = a[i++]!;
-    while (j < src.nfilled) out[n++] = b[j++]!;
+    while (i < this.used) out[n++] = a[i++]!;
+    while (j < src.used) out[n++] = b[j++]!;
     return registersFromEntries(this.shape, out.subarray(0, n).slice());
   }
 
   toDense(): DenseRegisters {
+    this.normalize();
     const regs = new Uint8Array(this.shape.m);
-    for (let k = 0; k < this.nfilled; k++) regs[this.entries[k]! >>> 8] = this.entries[k]! & 0xff;
-    return new DenseRegisters(this.shape, regs, this.nfilled);
+    for (let k = 0; k < this.used; k++) regs[this.entries[k]! >>> 8] = this.entries[k]! & 0xff;
+    return new DenseRegisters(this.shape, regs, this.used);
   }
 
   clone(): RegisterState {
-    return new CompactRegisters(this.shape, this.entries.slice(), this.nfilled);
+    return new CompactRegisters(this.shape, this.entries.slice(), this.used, this.sorted);
   }
 
   toBytes(): Uint8Array {
@@ -189,6 +222,10 @@ class CompactRegisters implements RegisterState {
 class DenseRegisters implements RegisterState {
   readonly kind = 'REGISTERS';
   readonly dense = true;
+
+  settle(): RegisterState {
+    return this;
+  }
 
   constructor(
     readonly shape: SketchShape,

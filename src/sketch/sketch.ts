@@ -73,9 +73,16 @@ export class HllSketch {
 
   /** What `toBytes()` would write now; SPARSE vs FULL follows the filled-register count. */
   get representation(): Representation {
-    const rep = this.rep;
+    const rep = this.settled();
     if (rep.kind === 'REGISTERS') return registerTypeFor(rep.shape.params, (rep as RegisterState).nfilled);
     return rep.kind;
+  }
+
+  /** The state with pending adds accounted for (see State.settle); everything that reads uses it. */
+  private settled(): State {
+    const s = this.rep.settle();
+    this.rep = s;
+    return s;
   }
 
   /**
@@ -101,15 +108,16 @@ export class HllSketch {
    */
   union(other: HllSketch): void {
     checkUnionParams(this.params, other.params);
-    this.rep = unionStates(this.rep, other.rep);
+    if (other === this) return; // x ∪ x = x (and a state must not read itself while it grows)
+    this.rep = unionStates(this.settled(), other.settled()).settle();
   }
 
   clone(): HllSketch {
-    return new HllSketch(this.rep.clone());
+    return new HllSketch(this.settled().clone());
   }
 
   toBytes(): Uint8Array {
-    return this.rep.toBytes();
+    return this.settled().toBytes();
   }
 
   /** `\x` + lowercase hex: PostgreSQL's text form of the same bytes. */
@@ -131,7 +139,7 @@ export class HllSketch {
       );
     }
     if (log2m === from) return this.clone();
-    return new HllSketch(foldState(this.rep, shapeOf(Object.freeze({ ...this.params, log2m }))));
+    return new HllSketch(foldState(this.settled(), shapeOf(Object.freeze({ ...this.params, log2m }))));
   }
 
   /**
@@ -140,7 +148,7 @@ export class HllSketch {
    * cardinality (`E_FORMAT_UNDEFINED`).
    */
   estimate(): Estimate {
-    const rep = this.rep;
+    const rep = this.settled();
     switch (rep.kind) {
       case 'EMPTY':
         return exactEstimate(0);
@@ -159,7 +167,7 @@ export class HllSketch {
    * with m ≤ 8, like the extension.
    */
   classicCardinality(): number | null {
-    const rep = this.rep;
+    const rep = this.settled();
     switch (rep.kind) {
       case 'UNDEFINED':
         return null;
@@ -174,11 +182,12 @@ export class HllSketch {
 
   /** Non-zero registers (0 unless the sketch holds registers). */
   filledRegisters(): number {
-    return this.rep.kind === 'REGISTERS' ? (this.rep as RegisterState).nfilled : 0;
+    const rep = this.settled();
+    return rep.kind === 'REGISTERS' ? (rep as RegisterState).nfilled : 0;
   }
 
   /** Approximate heap bytes held by this sketch (for memory budgets; not exact). */
   estimateMemoryBytes(): number {
-    return this.rep.memoryBytes();
+    return this.settled().memoryBytes();
   }
 }

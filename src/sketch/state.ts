@@ -18,6 +18,11 @@ export interface State {
   readonly shape: SketchShape;
   /** Adds one 64-bit hash given as unsigned or signed 32-bit halves; returns the successor. */
   add(lo: number, hi: number): State;
+  /**
+   * The state as it stands once pending adds are accounted for: an EXPLICIT log holding more
+   * than T distinct hashes becomes registers here. Read nothing from a state before settling it.
+   */
+  settle(): State;
   /** An independent copy (no shared arrays). */
   clone(): State;
   toBytes(): Uint8Array;

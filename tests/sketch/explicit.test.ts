@@ -42,4 +42,49 @@ describe('EXPLICIT', () => {
     const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
     for (let k = 1; k < 100; k++) expect(view.getBigInt64(8 * k) > view.getBigInt64(8 * (k - 1))).toBe(true);
   });
+
+  it('stays EXPLICIT at T distinct hashes repeated many times, interleaved, and promotes on one more', () => {
+    // the log keeps repeats until it is full: thousands of repeats of T ids must neither count
+    // nor promote, and the sketch must equal the one built from the T ids once
+    const params = { log2m: 11 }; // T = 160
+    const once = buildUsers(params, 1, 160);
+    const repeated = HllSketch.empty(params);
+    const next = prng(17);
+    for (let k = 0; k < 20_000; k++) addUsers(repeated, 1 + (next() % 160), 1 + (next() % 160));
+    addUsers(repeated, 1, 160);
+    expect(repeated.representation).toBe('EXPLICIT');
+    expect(repeated.toHex()).toBe(once.toHex());
+    addUsers(repeated, 161, 161);
+    expect(repeated.toHex()).toBe(buildUsers(params, 1, 161).toHex());
+  });
+
+  it('gives the same bytes for any order and any repeats of the same set, across the threshold', () => {
+    for (const n of [1, 7, 8, 9, 159, 160, 161, 400]) {
+      const reference = buildUsers({ log2m: 11 }, 1, n).toHex();
+      const next = prng(n);
+      const shuffled = HllSketch.empty({ log2m: 11 });
+      const order = Array.from({ length: 3 * n }, (_, k) => 1 + (k % n)).sort(() => (next() & 1) - 0.5);
+      for (const i of order) addUsers(shuffled, i, i);
+      expect(shuffled.toHex(), `n = ${n}`).toBe(reference);
+    }
+  });
+
+  it('keeps the hash 0 (the empty string’s) like any other', () => {
+    const s = HllSketch.empty({ log2m: 11 });
+    s.addHash(0, 0);
+    s.addHash(0, 0);
+    s.addHash(1, 0);
+    expect(s.estimate().value).toBe(2);
+    expect(HllSketch.fromBytes(s.toBytes()).toHex()).toBe(s.toHex());
+  });
+
+  it('is unchanged by a union with itself while hashes are pending', () => {
+    const s = HllSketch.empty({ log2m: 11 });
+    addUsers(s, 1, 100); // 100 appended, not yet merged
+    const before = s.clone().toHex();
+    s.union(s);
+    expect(s.toHex()).toBe(before);
+    expect(s.estimate().value).toBe(100);
+  });
 });
+
