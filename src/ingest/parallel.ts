@@ -9,7 +9,7 @@
  *   cut units of whole rows, in order ──unit──▶ scan, check, hash into local cells
  *   resolve each new key's territory  ◀─report─ lines, rows, rejects, first error, new keys
  *   …
- *   merge local cells into the cube   ◀─cells── per key: subscriptions, sketch bytes
+ *   merge local cells into the cube   ◀─cells── per key: subscriptions, sketch bytes, in batches
  *
  * Cutting: a unit must start at a row start, or a worker would read a quoted newline as a row end.
  * A unit without any quote byte is cut after its last LF (every LF ends a row there); a unit with
@@ -24,7 +24,13 @@
  * ones byte for byte.
  *
  * Memory: at most two units in flight per worker plus the reader's carry; per worker, its cells.
- * Units are `unitBytes` (2 MiB) long: per-unit costs vanish, and workers still balance.
+ * Units are `unitBytes` (2 MiB) long: per-unit costs vanish, and workers still balance. A unit is
+ * copied once, from the read chunks into a buffer of its own that is then transferred, not copied
+ * again. At the end the cells come back one worker at a time, in batches of a few MiB, each asked
+ * for only when the previous one arrived (the worker serialises the next while the reader merges
+ * this one), and the worker drops each cell once serialised: the peak is the workers' cells plus
+ * what the cube gains, instead of every worker's cells, their bytes twice and the cube at once.
+ * Between inputs the workers start over with fresh cells (`init`), so the same holds per input.
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -37,7 +43,7 @@ import { emptyInputError, readHeaderRow, type ColumnLayout, type KeyProblem, typ
 import type { IngestOptions } from './options.js';
 import { CsvScanner, NEED_MORE } from './scanner.js';
 import type { ByteSource } from './sources.js';
-import type { UnitCells, UnitKey, UnitReport } from './units.js';
+import { DEFAULT_BATCH_LIMITS, type BatchLimits, type CellBatch, type UnitKey, type UnitReport } from './units.js';
 import type { ToWorker } from './worker.js';
 
 const MAX_IN_FLIGHT = 2;
@@ -48,13 +54,13 @@ const allocate = (n: number): Uint8Array => Buffer.allocUnsafe(n);
 
 type FromWorker =
   | { type: 'unit'; report: UnitReport }
-  | { type: 'cells'; subscriptions: number[]; sketches: Uint8Array[] }
+  | { type: 'cells'; batch: CellBatch }
   | { type: 'error'; message: string; stack?: string };
 
 class PoolWorker {
   inFlight = 0;
   onReport: (report: UnitReport) => void = () => undefined;
-  private cellsWaiter: { resolve: (cells: UnitCells) => void; reject: (e: Error) => void } | undefined;
+  private cellsWaiter: { resolve: (batch: CellBatch) => void; reject: (e: Error) => void } | undefined;
 
   constructor(
     readonly worker: Worker,
@@ -68,7 +74,7 @@ class PoolWorker {
       } else if (msg.type === 'cells') {
         const w = this.cellsWaiter;
         this.cellsWaiter = undefined;
-        w?.resolve({ subscriptions: msg.subscriptions, sketches: msg.sketches });
+        w?.resolve(msg.batch);
       } else {
         const e = new Error(`ingest worker failed: ${msg.message}`);
         if (msg.stack !== undefined) e.stack = msg.stack;
@@ -81,10 +87,11 @@ class PoolWorker {
     this.worker.postMessage(msg, transfer);
   }
 
-  cells(): Promise<UnitCells> {
+  /** The worker's next batch of cells; the first request ends its input. One request at a time. */
+  nextCells(limits: BatchLimits): Promise<CellBatch> {
     return new Promise((resolve, reject) => {
       this.cellsWaiter = { resolve, reject };
-      this.post({ type: 'finish' });
+      this.post({ type: 'cells', limits });
     });
   }
 
@@ -167,6 +174,8 @@ export interface ParallelContext {
   readonly cube: Cube;
   readonly pool: WorkerPool;
   readonly onProgress?: (rows: number) => void;
+  /** Size of the batches the cells come back in (default 4 MiB of sketches or 4096 cells). */
+  readonly batchLimits?: BatchLimits;
 }
 
 export interface ParallelOutcome {
@@ -176,6 +185,9 @@ export interface ParallelOutcome {
   /** The first rejected row in file order (skipInvalid), without its raw text. */
   readonly firstReject: RejectedRow | undefined;
 }
+
+/** What the reader keeps of a unit's report (its keys go to the key lists). */
+type UnitSummary = Omit<UnitReport, 'newKeys'>;
 
 interface KeyEntry extends UnitKey {
   readonly unit: number;
@@ -215,21 +227,34 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
     const headerLines = head.currentLine - 1;
     let carry: Buffer[] = [Buffer.concat(seen).subarray(head.consumed)];
     let carryLen = carry[0]!.length;
+    // The carry as one buffer of the reader's own, so that a unit cut from it can be transferred
+    // (a source's chunks may share their ArrayBuffer with other chunks).
+    let gathered: ArrayBuffer | undefined;
+    const gather = (): Buffer => {
+      const data = Buffer.allocUnsafeSlow(carryLen);
+      let at = 0;
+      for (const c of carry) {
+        data.set(c, at);
+        at += c.length;
+      }
+      gathered = data.buffer;
+      return data;
+    };
 
     // ---- workers ----
     const params = ctx.cube.params;
     for (const w of pool.workers) w.post({ type: 'init', options, layout, params, file });
-    const reports: UnitReport[] = [];
+    const reports: UnitSummary[] = [];
     const keys: KeyEntry[][] = pool.workers.map(() => []);
     const resolved = new Map<string, TerritoryNode | KeyProblem>();
     let stopAfter = Infinity; // default mode: no unit past the first failing one matters
     let rows = 0;
     pool.workers.forEach((w, i) => {
-      w.onReport = (report) => {
+      w.onReport = ({ newKeys, ...report }) => {
         reports[report.unit] = report;
         rows += report.rows;
         if (report.error !== undefined) stopAfter = Math.min(stopAfter, report.unit);
-        for (const k of report.newKeys) {
+        for (const k of newKeys) {
           const status = resolveKey(tree, resolved, k.territory);
           keys[i]!.push({ ...k, unit: report.unit, status });
           if (!options.skipInvalid && isProblem(status)) stopAfter = Math.min(stopAfter, report.unit);
@@ -244,10 +269,14 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
         await pool.nextEvent();
         target = pool.workers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
       }
-      const ab = new ArrayBuffer(data.length);
-      new Uint8Array(ab).set(data);
+      let bytes = gathered;
+      if (bytes === undefined || data.buffer !== bytes || data.byteOffset !== 0) {
+        bytes = new ArrayBuffer(data.length);
+        new Uint8Array(bytes).set(data);
+      }
+      gathered = undefined;
       target.inFlight++;
-      target.post({ type: 'unit', unit: unit++, bytes: ab }, [ab]);
+      target.post({ type: 'unit', unit: unit++, bytes, length: data.length }, [bytes]);
     };
 
     // ---- cut and dispatch units, in order ----
@@ -262,7 +291,7 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
         ctx.onProgress?.(rows);
       }
       if (discardToLF || done || carryLen >= options.unitBytes) {
-        let data = carry.length === 1 ? (carry[0] as Buffer) : Buffer.concat(carry, carryLen);
+        let data = gather();
         if (discardToLF) {
           const nl = data.indexOf(LF);
           data = nl < 0 ? EMPTY : data.subarray(nl + 1);
@@ -275,11 +304,12 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
           break;
         }
         const cut = cutPoint(data, options);
+        // The rest is copied out first: dispatching detaches the whole buffer.
+        const rest = data.subarray(cut.at);
+        carry = cut.at === 0 ? [data] : rest.length > 0 ? [Buffer.from(rest)] : [];
+        carryLen = rest.length;
         if (cut.at > 0) await dispatch(data.subarray(0, cut.at));
         discardToLF ||= cut.discard;
-        data = data.subarray(cut.at);
-        carry = data.length > 0 ? [data] : [];
-        carryLen = data.length;
       }
     }
     while (pool.workers.some((w) => w.inFlight > 0)) await pool.nextEvent();
@@ -310,24 +340,45 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
       }
     }
 
-    // ---- merge ----
+    // ---- merge: one worker at a time, batch by batch ----
     let rejected = reports.reduce((n, r) => n + (r?.rejected ?? 0), 0);
     const invalidKeys: Array<{ unit: number; line: number; reason: string }> = [];
-    const cells = await Promise.all(pool.workers.map((w) => w.cells()));
-    keys.forEach((workerKeys, i) => {
-      const { subscriptions, sketches } = cells[i] as UnitCells;
-      workerKeys.forEach((k, j) => {
-        if (isProblem(k.status)) {
-          rejected += subscriptions[j] as number;
-          const reason = new ReachtreeError(k.status.code, k.status.message, { location: { column: territoryColumn, value: k.territory } }).message;
-          invalidKeys.push({ unit: k.unit, line: k.line, reason });
-          return;
+    const limits = ctx.batchLimits ?? DEFAULT_BATCH_LIMITS;
+    for (const [i, w] of pool.workers.entries()) {
+      const workerKeys = keys[i] as KeyEntry[];
+      let taken = 0;
+      let pending = w.nextCells(limits);
+      for (;;) {
+        const batch = await pending;
+        if (!batch.last) {
+          // The worker serialises the next batch while this one merges.
+          pending = w.nextCells(limits);
+          pending.catch(() => undefined); // awaited below, unless this merge throws first
         }
-        const cell = ctx.cube.cell(k.status, k.facetValues);
-        cell.sketch.union(HllSketch.fromBytes(sketches[j] as Uint8Array));
-        cell.subscriptions += subscriptions[j] as number;
-      });
-    });
+        if (batch.first !== taken) throw new Error(`ingest worker ${i} sent cells from ${batch.first}, expected ${taken}`);
+        const { subscriptions, ends, bytes } = batch;
+        let start = 0;
+        for (let j = 0; j < ends.length; j++) {
+          const k = workerKeys[taken + j];
+          if (k === undefined) throw new Error(`ingest worker ${i} sent more cells than it reported keys (${workerKeys.length})`);
+          const end = ends[j] as number;
+          if (isProblem(k.status)) {
+            rejected += subscriptions[j] as number;
+            const reason = new ReachtreeError(k.status.code, k.status.message, { location: { column: territoryColumn, value: k.territory } }).message;
+            invalidKeys.push({ unit: k.unit, line: k.line, reason });
+          } else {
+            const cell = ctx.cube.cell(k.status, k.facetValues);
+            cell.sketch.union(HllSketch.fromBytes(bytes.subarray(start, end)));
+            cell.subscriptions += subscriptions[j] as number;
+          }
+          start = end;
+        }
+        taken += ends.length;
+        if (batch.last) break;
+      }
+      if (taken !== workerKeys.length) throw new Error(`ingest worker ${i} sent ${taken} cells for ${workerKeys.length} keys`);
+      keys[i] = [];
+    }
     const first = earliest([
       ...reports.flatMap((r) => (r?.firstReject !== undefined ? [{ unit: r.unit, line: r.firstReject.line, reason: r.firstReject.reason }] : [])),
       ...invalidKeys,

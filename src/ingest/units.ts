@@ -13,6 +13,10 @@
  * key through the tree; rows of a key whose territory turns out invalid are then rejected (their
  * cell is dropped), which gives the same outcome as the sequential path, where each such row is
  * refused on sight.
+ *
+ * At the end the cells leave in batches (`takeCells`), each cell's sketch serialised and then let
+ * go, so the worker shrinks while the reader merges: serialising them all at once held every
+ * cell twice (object and bytes) in each worker, and a copy of the bytes in the reader.
  */
 import type { Cell } from '../cube/index.js';
 import { isReachtreeError } from '../errors.js';
@@ -42,14 +46,31 @@ export interface UnitReport {
   readonly newKeys: readonly UnitKey[];
 }
 
-/** A worker's cells, aligned with the keys it reported (in report order). */
-export interface UnitCells {
-  readonly subscriptions: number[];
-  readonly sketches: Uint8Array[];
+/**
+ * Consecutive cells of a worker, aligned with the keys it reported (in report order): cell j of
+ * the batch is key `first + j`. Its sketch's bytes are `bytes[ends[j - 1] ?? 0, ends[j])`. Each
+ * array has its own buffer, so a batch can be transferred between threads without copying.
+ */
+export interface CellBatch {
+  readonly first: number;
+  readonly subscriptions: Float64Array<ArrayBuffer>;
+  readonly ends: Uint32Array<ArrayBuffer>;
+  readonly bytes: Uint8Array<ArrayBuffer>;
+  /** No cells follow: the runner holds none any more. */
+  readonly last: boolean;
 }
 
+/** How much one batch carries: it closes once it reaches either limit (so it may pass maxBytes by one sketch). */
+export interface BatchLimits {
+  readonly maxBytes: number;
+  readonly maxCells: number;
+}
+
+export const DEFAULT_BATCH_LIMITS: BatchLimits = Object.freeze({ maxBytes: 4 << 20, maxCells: 4096 });
+
 class DeferredCells implements CellSource {
-  readonly cells: Cell[] = [];
+  /** Slots are emptied as the cells are taken, so that their sketches can be collected. */
+  readonly cells: Array<Cell | undefined> = [];
   newKeys: UnitKey[] = [];
 
   constructor(private readonly params: HllParams) {}
@@ -64,7 +85,9 @@ class DeferredCells implements CellSource {
 
 export class UnitRunner {
   private readonly deferred: DeferredCells;
-  private readonly ingester: Ingester;
+  /** Let go of (with its key table, which holds every cell) once the cells are being taken. */
+  private ingester: Ingester | undefined;
+  private taken = 0;
   private unit = -1;
   private rowsBefore = 0;
   private rejectedBefore = 0;
@@ -94,10 +117,11 @@ export class UnitRunner {
   }
 
   begin(unit: number): void {
+    const ingester = this.live();
     this.unit = unit;
-    this.ingester.startUnit(1);
-    this.rowsBefore = this.ingester.rows;
-    this.rejectedBefore = this.ingester.rejected;
+    ingester.startUnit(1);
+    this.rowsBefore = ingester.rows;
+    this.rejectedBefore = ingester.rejected;
     this.error = undefined;
     this.firstReject = undefined;
     this.stopped = false;
@@ -106,10 +130,11 @@ export class UnitRunner {
   /** Feeds bytes of the current unit; an invalid row in default mode ends the unit. */
   push(chunk: Uint8Array, final: boolean): void {
     if (this.stopped) return;
+    const ingester = this.live();
     try {
-      this.ingester.push(chunk, final);
+      ingester.push(chunk, final);
     } catch (e) {
-      const issue = this.ingester.lastIssue;
+      const issue = ingester.lastIssue;
       if (!isReachtreeError(e) || issue === undefined) throw e;
       this.error = issue;
       this.stopped = true;
@@ -117,24 +142,56 @@ export class UnitRunner {
   }
 
   end(): UnitReport {
+    const ingester = this.live();
     const newKeys = this.deferred.newKeys;
     this.deferred.newKeys = [];
     return {
       unit: this.unit,
-      lines: this.ingester.nextLine - 1,
-      rows: this.ingester.rows - this.rowsBefore,
-      rejected: this.ingester.rejected - this.rejectedBefore,
+      lines: ingester.nextLine - 1,
+      rows: ingester.rows - this.rowsBefore,
+      rejected: ingester.rejected - this.rejectedBefore,
       error: this.error,
       firstReject: this.firstReject,
       newKeys,
     };
   }
 
-  /** The local cells, in the order of the reported keys. */
-  cells(): UnitCells {
-    return {
-      subscriptions: this.deferred.cells.map((c) => c.subscriptions),
-      sketches: this.deferred.cells.map((c) => c.sketch.toBytes()),
-    };
+  /**
+   * The next batch of local cells, in the order of the reported keys. The first call ends the
+   * input: the runner takes no more units. Each cell is dropped once its bytes are in the batch.
+   */
+  takeCells(limits: BatchLimits = DEFAULT_BATCH_LIMITS): CellBatch {
+    this.ingester = undefined;
+    const cells = this.deferred.cells;
+    const first = this.taken;
+    const pieces: Uint8Array[] = [];
+    const subscriptions: number[] = [];
+    let size = 0;
+    let i = first;
+    while (i < cells.length && (i === first || (size < limits.maxBytes && i - first < limits.maxCells))) {
+      const cell = cells[i] as Cell;
+      const bytes = cell.sketch.toBytes();
+      pieces.push(bytes);
+      subscriptions.push(cell.subscriptions);
+      size += bytes.length;
+      cells[i++] = undefined;
+    }
+    this.taken = i;
+    const last = i >= cells.length;
+    if (last) cells.length = 0;
+    const out = new Uint8Array(size);
+    const ends = new Uint32Array(pieces.length);
+    let at = 0;
+    pieces.forEach((p, j) => {
+      out.set(p, at);
+      at += p.length;
+      ends[j] = at;
+    });
+    return { first, subscriptions: Float64Array.from(subscriptions), ends, bytes: out, last };
+  }
+
+  private live(): Ingester {
+    if (this.ingester === undefined) throw new Error('UnitRunner: no units once the cells are being taken');
+    return this.ingester;
   }
 }

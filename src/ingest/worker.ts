@@ -3,22 +3,26 @@
  * messages. Protocol (all from `parallel.ts`):
  *
  *   → { type: 'init', options, layout, params, file }   a new input; fresh cells
- *   → { type: 'unit', unit, bytes }                      whole rows (bytes transferred)
+ *   → { type: 'unit', unit, bytes, length }              whole rows: bytes[0, length) (transferred)
  *   ← { type: 'unit', report }
- *   → { type: 'finish' }
- *   ← { type: 'cells', subscriptions, sketches }         aligned with the reported keys
+ *   → { type: 'cells', limits }                          the next batch of cells; the first request
+ *   ← { type: 'cells', batch }                           ends the input (buffers transferred)
+ *     … repeated until batch.last
  *   ← { type: 'error', message, stack }                  a bug, not an input problem
+ *
+ * Cells go one batch per request, so that batches do not pile up in the reader's queue while it
+ * merges the previous one.
  */
 import { parentPort } from 'node:worker_threads';
 import type { HllParams } from '../sketch/index.js';
 import type { ColumnLayout } from './ingester.js';
 import type { IngestOptions } from './options.js';
-import { UnitRunner } from './units.js';
+import { UnitRunner, type BatchLimits } from './units.js';
 
 export type ToWorker =
   | { type: 'init'; options: IngestOptions; layout: ColumnLayout; params: HllParams; file: string }
-  | { type: 'unit'; unit: number; bytes: ArrayBuffer }
-  | { type: 'finish' };
+  | { type: 'unit'; unit: number; bytes: ArrayBuffer; length: number }
+  | { type: 'cells'; limits: BatchLimits };
 
 const port = parentPort;
 if (port === null) throw new Error('worker.ts must run in a worker thread');
@@ -32,13 +36,13 @@ port.on('message', (msg: ToWorker) => {
       runner = new UnitRunner(msg.options, msg.layout, msg.params, msg.file, allocate);
     } else if (msg.type === 'unit') {
       if (runner === undefined) throw new Error('unit before init');
-      const report = runner.run(msg.unit, Buffer.from(msg.bytes));
+      const report = runner.run(msg.unit, Buffer.from(msg.bytes, 0, msg.length));
       port.postMessage({ type: 'unit', report });
     } else {
-      if (runner === undefined) throw new Error('finish before init');
-      const { subscriptions, sketches } = runner.cells();
-      runner = undefined;
-      port.postMessage({ type: 'cells', subscriptions, sketches });
+      if (runner === undefined) throw new Error('cells before init');
+      const batch = runner.takeCells(msg.limits);
+      if (batch.last) runner = undefined;
+      port.postMessage({ type: 'cells', batch }, [batch.subscriptions.buffer, batch.ends.buffer, batch.bytes.buffer]);
     }
   } catch (e) {
     port.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined });

@@ -4,9 +4,13 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cube } from '../../src/cube/index.js';
 import { cellsCsv } from '../../src/ingest/cells.js';
-import type { IngestArgs } from '../../src/ingest/options.js';
+import { resolveIngestOptions, type IngestArgs } from '../../src/ingest/options.js';
+import { ingestSourceParallel, WorkerPool } from '../../src/ingest/parallel.js';
 import { ingestFiles, ingestStream } from '../../src/ingest/pipeline.js';
+import { openSource } from '../../src/ingest/sources.js';
+import { resolveHllParams } from '../../src/sketch/index.js';
 import { oktmoTree } from '../../src/territory/index.js';
 
 // Parallel runs must equal sequential ones: same cells (byte for byte), same summary counts, same
@@ -159,5 +163,46 @@ describe('parallel ingest (workers > 1)', () => {
     const [seq, par] = await both([path], { skipInvalid: true, maxRowBytes: 512, chunkBytes: 256 }, true);
     expect(seq.error).toBeUndefined();
     expect(par).toEqual(seq);
+  });
+
+  it('merges cells that come back in many small batches, one worker after the other, with the pool reused across inputs', async () => {
+    // 120 localities × 3 platforms: more cells than a batch holds, some of them past EXPLICIT.
+    const rows = (seed: number, n: number): string[] => {
+      const out = ['subscriber_id,platform,territory'];
+      for (let i = 0; i < n; i++) {
+        // Every 4th row goes to one of three cells with thousands of ids (registers, not EXPLICIT).
+        const big = i % 4 === 0;
+        const k = big ? 120 * ((i >> 2) % 3) : (i * 7919 + seed) % 360;
+        out.push(`p${big ? i : i % 50}-${k},${['vk', 'ok', 'tg'][k % 3]},${44701000001 + Math.floor(k / 3)}`);
+      }
+      return out;
+    };
+    const a = await put('batches-a.csv', [...rows(1, 20000), 'x,vk,nowhere', 'y,ok,4470100'].join('\n') + '\n');
+    const b = await put('batches-b.csv', rows(2, 9000).join('\n') + '\n');
+    const args = { skipInvalid: true };
+    const seq = await outcome([a, b], { ...args, workers: 1 });
+    expect((seq.summary as { rowsRejected: number }).rowsRejected).toBe(2);
+
+    const tree = oktmoTree();
+    const options = resolveIngestOptions({ ...args, workers: 2, unitBytes: 4000 });
+    const cube = new Cube(resolveHllParams(), options.facetColumns);
+    const pool = new WorkerPool(2);
+    let rows_ = 0;
+    let rejected = 0;
+    try {
+      for (const [path, batchLimits] of [
+        [a, { maxBytes: 1, maxCells: 1000 }], // one cell a batch
+        [b, { maxBytes: 1 << 20, maxCells: 7 }],
+      ] as const) {
+        const outcome = await ingestSourceParallel(await openSource(path), { options, tree, cube, pool, batchLimits });
+        rows_ += outcome.rows;
+        rejected += outcome.rejected;
+      }
+    } finally {
+      await pool.close();
+    }
+    expect([rows_, rejected]).toEqual([29002, 2]);
+    expect(new Set(cube.cells().map((c) => c.cell.sketch.representation))).toEqual(new Set(['EXPLICIT', 'SPARSE']));
+    expect([...cellsCsv(cube, tree)].join('')).toBe(seq.cells);
   });
 });
