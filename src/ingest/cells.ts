@@ -17,7 +17,7 @@ import { CellsDecoder, cellRowFields, cellsHeader, encodeCells, type CellsDecode
 import { ReachtreeError, isReachtreeError } from '../errors.js';
 import { writeFileAtomic } from '../report/atomic.js';
 import type { TerritoryTree } from '../territory/index.js';
-import { csvField } from './rejects.js';
+import { csvField } from '../csv.js';
 import { openSource } from './sources.js';
 
 export interface ReadCellsOptions extends CellsDecoderOptions {

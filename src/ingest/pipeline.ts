@@ -24,7 +24,8 @@ import type { TerritoryTree } from '../territory/index.js';
 import { Ingester, TreeCells, type RejectedRow } from './ingester.js';
 import { resolveIngestOptions, type IngestArgs, type IngestOptions } from './options.js';
 import { ProgressReporter, type IngestSummary, type ProgressSink } from './progress.js';
-import { RejectsWriter, csvField } from './rejects.js';
+import { csvField } from '../csv.js';
+import { RejectsWriter } from './rejects.js';
 import { ingestSourceParallel, WorkerPool } from './parallel.js';
 import { openSource, streamSource, type ByteSource } from './sources.js';
 

@@ -6,15 +6,11 @@
  * The file appears when the run succeeds, and also when it stops for too many invalid rows — it
  * is then the explanation of the failure. On any other failure it is not written.
  */
+import { csvField } from '../csv.js';
 import { writeFileAtomic } from '../report/atomic.js';
 import type { RejectedRow } from './ingester.js';
 
 export const REJECTS_HEADER = 'file,line,reason,raw\n';
-
-/** Quotes a CSV field when it holds a delimiter, quote or line break. */
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
 
 export function rejectLine(row: RejectedRow): string {
   return `${csvField(row.file)},${row.line},${csvField(row.reason)},${csvField(row.raw)}\n`;

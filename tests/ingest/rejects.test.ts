@@ -2,7 +2,8 @@ import { access, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RejectsWriter, csvField, rejectLine } from '../../src/ingest/rejects.js';
+import { csvField } from '../../src/csv.js';
+import { RejectsWriter, rejectLine } from '../../src/ingest/rejects.js';
 
 let dir: string;
 beforeAll(async () => {

@@ -26,6 +26,13 @@ describe('formatReport', () => {
     expect(parsed[2]?.slice(-3)).toEqual(['true', '1.2', 'subscriptions']);
   });
 
+  it('csv: names with quotes and line breaks read back intact through fast-csv', async () => {
+    const odd = { ...rows[1]!, name: 'Село "Ола",\nпосёлок\r\nОла' };
+    const parsed = await parseCsv(await formatReport([odd], 'csv', options));
+    expect(parsed[1]?.[2]).toBe(odd.name);
+    expect(parsed).toHaveLength(2);
+  });
+
   it('csv: a report with no rows still has its header', async () => {
     expect(await formatReport([], 'csv', options)).toBe(`${reportColumns(options).join(',')}\n`);
   });

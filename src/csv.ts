@@ -1,0 +1,8 @@
+/**
+ * RFC 4180 quoting of one output field: quoted when it holds the delimiter, a quote or a line
+ * break, with quotes doubled — the rule fast-csv applies by default, so files written here and
+ * through fast-csv read back alike.
+ */
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
