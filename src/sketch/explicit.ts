@@ -154,6 +154,47 @@ export class ExplicitState implements ExplicitLike {
     this.sorted = n;
   }
 
+  /**
+   * This ∪ `source` (both EXPLICIT, same shape): one linear merge of the two sorted runs, then
+   * promotion if more than T distinct hashes result. `source` is left alone.
+   */
+  unionWith(source: ExplicitLike): State {
+    const other = source as ExplicitState;
+    if (other === this) return this;
+    this.normalize();
+    other.normalize();
+    const a = this.pairs;
+    const b = other.pairs;
+    const na = this.used;
+    const nb = other.used;
+    const limit = this.shape.threshold + Math.max(8, this.shape.threshold >>> 3);
+    const out = new Int32Array(2 * Math.max(INITIAL_PAIRS, Math.min(na + nb + ((na + nb) >>> 2), Math.max(limit, na + nb))));
+    let i = 0;
+    let j = 0;
+    let n = 0;
+    while (i < na || j < nb) {
+      let lo: number;
+      let hi: number;
+      if (j >= nb || (i < na && !less(b[2 * j]!, b[2 * j + 1]!, a[2 * i]!, a[2 * i + 1]!))) {
+        lo = a[2 * i]!;
+        hi = a[2 * i + 1]!;
+        i++;
+      } else {
+        lo = b[2 * j]!;
+        hi = b[2 * j + 1]!;
+        j++;
+      }
+      if (n > 0 && out[2 * n - 2] === lo && out[2 * n - 1] === hi) continue;
+      out[2 * n] = lo;
+      out[2 * n + 1] = hi;
+      n++;
+    }
+    this.pairs = out;
+    this.used = n;
+    this.sorted = n;
+    return n > this.shape.threshold ? this.promote() : this;
+  }
+
   has(lo: number, hi: number): boolean {
     this.normalize();
     lo |= 0;

@@ -36,6 +36,8 @@ export interface ExplicitLike extends State {
   readonly count: number;
   /** Calls `fn(lo, hi)` for every stored hash, in no particular order. */
   forEachHash(fn: (lo: number, hi: number) => void): void;
+  /** This ∪ another EXPLICIT state of the same shape, in bulk; returns the successor. */
+  unionWith(source: ExplicitLike): State;
 }
 
 /** Registers, whichever store holds them. */

@@ -87,11 +87,7 @@ function unionIntoExplicit(dest: ExplicitLike, source: State): State {
     case 'EXPLICIT': {
       // EXPLICIT ∪ EXPLICIT: set union of the hashes; EXPLICIT while it fits under T, otherwise
       // all of them go into fresh registers (adding promotes at the (T+1)-th distinct hash)
-      let out: State = dest;
-      (source as ExplicitLike).forEachHash((lo, hi) => {
-        out = out.add(lo, hi);
-      });
-      return out;
+      return dest.unionWith(source as ExplicitLike);
     }
     case 'REGISTERS': {
       // EXPLICIT ∪ registers: dest's hashes added to a copy of source's registers
