@@ -21,33 +21,11 @@
 import { encodeExplicit } from './format/encode.js';
 import type { SketchShape } from './params.js';
 import { newRegisters } from './registers.js';
+import { explicitLogLimit, mergePairs, pairLess, settlePairs } from './pairs.js';
 import { STATE_BYTES, TYPED_ARRAY_BYTES, type ExplicitLike, type RegisterState, type State } from './state.js';
 
 /** 8 pairs = 64 bytes: V8 keeps typed arrays that small on the heap, with no separate buffer. */
 const INITIAL_PAIRS = 8;
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
-
-/** Merge buffer shared by all states (settling is synchronous and never re-entered). */
-let scratch = new Int32Array(2 * 1024);
-
-/** Signed int64 order of (lo, hi) pairs: hi as signed, then lo as unsigned. */
-function less(aLo: number, aHi: number, bLo: number, bHi: number): boolean {
-  return aHi < bHi || (aHi === bHi && aLo >>> 0 < bLo >>> 0);
-}
-
-/** Sorts pairs[from, to) (pair indexes) in ascending signed int64 order, in place. */
-function sortPairs(pairs: Int32Array, from: number, to: number): void {
-  if (to - from < 2) return;
-  if (LITTLE_ENDIAN) {
-    new BigInt64Array(pairs.buffer, pairs.byteOffset + 8 * from, to - from).sort();
-    return;
-  }
-  const order = Array.from({ length: to - from }, (_, k) => from + k);
-  order.sort((a, b) => (less(pairs[2 * a]!, pairs[2 * a + 1]!, pairs[2 * b]!, pairs[2 * b + 1]!) ? -1 : less(pairs[2 * b]!, pairs[2 * b + 1]!, pairs[2 * a]!, pairs[2 * a + 1]!) ? 1 : 0));
-  const copy = order.flatMap((k) => [pairs[2 * k]!, pairs[2 * k + 1]!]);
-  pairs.set(copy, 2 * from);
-}
-
 export class ExplicitState implements ExplicitLike {
   readonly kind = 'EXPLICIT';
 
@@ -103,7 +81,7 @@ export class ExplicitState implements ExplicitLike {
     const settled = this.settle();
     if (settled !== this) return settled;
     const capacity = this.pairs.length >>> 1;
-    const limit = this.shape.threshold + Math.max(8, this.shape.threshold >>> 3);
+    const limit = explicitLogLimit(this.shape.threshold);
     if (4 * (capacity - this.used) < capacity && capacity < limit) {
       const grown = new Int32Array(2 * Math.min(2 * capacity, limit));
       grown.set(this.pairs.subarray(0, 2 * this.used));
@@ -122,36 +100,7 @@ export class ExplicitState implements ExplicitLike {
 
   /** Sorts the pending pairs, merges them into the sorted run and drops repeats. */
   private normalize(): void {
-    const used = this.used;
-    const sorted = this.sorted;
-    if (sorted === used) return;
-    const pairs = this.pairs;
-    sortPairs(pairs, sorted, used);
-    if (scratch.length < 2 * used) scratch = new Int32Array(2 * Math.max(used, scratch.length));
-    const out = scratch;
-    let i = 0;
-    let j = sorted;
-    let n = 0;
-    while (i < sorted || j < used) {
-      let lo: number;
-      let hi: number;
-      if (j >= used || (i < sorted && !less(pairs[2 * j]!, pairs[2 * j + 1]!, pairs[2 * i]!, pairs[2 * i + 1]!))) {
-        lo = pairs[2 * i]!;
-        hi = pairs[2 * i + 1]!;
-        i++;
-      } else {
-        lo = pairs[2 * j]!;
-        hi = pairs[2 * j + 1]!;
-        j++;
-      }
-      if (n > 0 && out[2 * n - 2] === lo && out[2 * n - 1] === hi) continue;
-      out[2 * n] = lo;
-      out[2 * n + 1] = hi;
-      n++;
-    }
-    pairs.set(out.subarray(0, 2 * n));
-    this.used = n;
-    this.sorted = n;
+    this.used = this.sorted = settlePairs(this.pairs, 0, this.sorted, this.used);
   }
 
   /**
@@ -163,36 +112,11 @@ export class ExplicitState implements ExplicitLike {
     if (other === this) return this;
     this.normalize();
     other.normalize();
-    const a = this.pairs;
-    const b = other.pairs;
-    const na = this.used;
-    const nb = other.used;
-    const limit = this.shape.threshold + Math.max(8, this.shape.threshold >>> 3);
-    const out = new Int32Array(2 * Math.max(INITIAL_PAIRS, Math.min(na + nb + ((na + nb) >>> 2), Math.max(limit, na + nb))));
-    let i = 0;
-    let j = 0;
-    let n = 0;
-    while (i < na || j < nb) {
-      let lo: number;
-      let hi: number;
-      if (j >= nb || (i < na && !less(b[2 * j]!, b[2 * j + 1]!, a[2 * i]!, a[2 * i + 1]!))) {
-        lo = a[2 * i]!;
-        hi = a[2 * i + 1]!;
-        i++;
-      } else {
-        lo = b[2 * j]!;
-        hi = b[2 * j + 1]!;
-        j++;
-      }
-      if (n > 0 && out[2 * n - 2] === lo && out[2 * n - 1] === hi) continue;
-      out[2 * n] = lo;
-      out[2 * n + 1] = hi;
-      n++;
-    }
-    this.pairs = out;
-    this.used = n;
-    this.sorted = n;
-    return n > this.shape.threshold ? this.promote() : this;
+    const n = this.used + other.used;
+    const merged = mergePairs(this.pairs, this.used, other.pairs, other.used, Math.max(INITIAL_PAIRS, Math.min(n + (n >>> 2), explicitLogLimit(this.shape.threshold))));
+    this.pairs = merged.pairs;
+    this.used = this.sorted = merged.count;
+    return this.used > this.shape.threshold ? this.promote() : this;
   }
 
   has(lo: number, hi: number): boolean {
@@ -207,7 +131,7 @@ export class ExplicitState implements ExplicitLike {
       const mLo = pairs[2 * mid]!;
       const mHi = pairs[2 * mid + 1]!;
       if (mLo === lo && mHi === hi) return true;
-      if (less(mLo, mHi, lo, hi)) low = mid + 1;
+      if (pairLess(mLo, mHi, lo, hi)) low = mid + 1;
       else high = mid - 1;
     }
     return false;
