@@ -45,7 +45,10 @@ export class ExplicitState implements ExplicitLike {
     return new ExplicitState(shape, pairs, 1, 1);
   }
 
-  /** An EXPLICIT state adopting `count` hashes given as `[lo, hi]` pairs (distinct, count ≤ T). */
+  /**
+   * An EXPLICIT log of `count` hashes given as `[lo, hi]` pairs (copied; any order, repeats
+   * allowed). Settle it before use: more than T distinct hashes promote.
+   */
   static fromPairs(shape: SketchShape, pairs: Int32Array, count: number): ExplicitState {
     const copy = new Int32Array(2 * Math.max(INITIAL_PAIRS, count));
     copy.set(pairs.subarray(0, 2 * count));

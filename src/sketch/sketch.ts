@@ -41,6 +41,16 @@ export class HllSketch {
   }
 
   /**
+   * The sketch of `count` hashes given as `[lo, hi]` pairs (any order, repeats allowed): the same
+   * as adding them one by one to `HllSketch.empty(params)`. The pairs are copied.
+   */
+  static fromHashPairs(params: Partial<HllParams>, pairs: Int32Array, count: number): HllSketch {
+    const shape = shapeOf(resolveHllParams(params));
+    if (count === 0) return new HllSketch(new EmptyState(shape));
+    return new HllSketch(ExplicitState.fromPairs(shape, pairs, count).settle());
+  }
+
+  /**
    * Reads storage bytes (e.g. `hll_send` output, or a bytea column), validating everything;
    * throws `E_FORMAT_*` with a dump of what was found. Decoding accepts everything the 2.17
    * extension writes, including parameters `HllSketch.empty` refuses (see format/decode.ts).

@@ -1,0 +1,184 @@
+/**
+ * `SketchArena` — many sketches of one parameter set, built by appending hashes, for ingest: a
+ * worker holds tens of thousands of cells at once, and most of them stay small (EXPLICIT).
+ *
+ * Each sketch is an id. While it holds at most T distinct hashes its hashes live in a region of
+ * shared slabs (`[lo, hi]` int32 pairs, appended unsorted, settled — sorted, merged, repeats
+ * dropped — when the region is full; see pairs.ts), so adding a hash is a store into one slab and
+ * a few per-id numbers in flat typed arrays: no object per sketch on the hot path and no typed
+ * array allocated per growth (a region grows by moving to the next size class; freed regions
+ * are reused through per-class free lists). Past T distinct hashes the sketch becomes an ordinary
+ * `HllSketch` of registers. `take(id)` hands out the finished sketch — the same bytes as adding
+ * the same hashes to `HllSketch.empty(params)` one by one, since both keep exactly the hash set
+ * until it passes T and the registers of that set afterwards.
+ *
+ * Memory: 8 bytes a hash plus the free part of its region (regions double: 8, 16, … pairs, then
+ * T + T/8), about 11 bytes a hash on average; 13 bytes of bookkeeping per id; slabs of 2 MiB.
+ */
+
+import { resolveHllParams, shapeOf, type HllParams, type SketchShape } from './params.js';
+import { explicitLogLimit, settlePairs } from './pairs.js';
+import { HllSketch } from './sketch.js';
+
+const SLAB_SHIFT = 18;
+const SLAB_PAIRS = 1 << SLAB_SHIFT; // 2 MiB of pairs
+const SLAB_MASK = SLAB_PAIRS - 1;
+/** Class of an id whose hashes live in an `HllSketch` (past T). */
+const PROMOTED = -1;
+
+export class SketchArena {
+  readonly params: HllParams;
+  private readonly shape: SketchShape;
+  /** Region sizes in pairs, by class: 8, 16, … and last the EXPLICIT limit (T + T/8). */
+  private readonly capacity: Int32Array;
+  private readonly free: number[][];
+  private readonly slabs: Int32Array[] = [];
+  /** Next free pair address in the last slab. */
+  private bump = 0;
+  private count = 0;
+  private where = new Int32Array(1024);
+  private used = new Int32Array(1024);
+  private sorted = new Int32Array(1024);
+  private cls = new Int8Array(1024);
+  private readonly promoted: Array<HllSketch | undefined> = [];
+
+  constructor(params?: Partial<HllParams>) {
+    this.params = resolveHllParams(params);
+    this.shape = shapeOf(this.params);
+    const limit = explicitLogLimit(this.shape.threshold);
+    const sizes: number[] = [];
+    for (let size = 8; size < limit; size *= 2) sizes.push(size);
+    sizes.push(limit);
+    this.capacity = Int32Array.from(sizes);
+    this.free = sizes.map(() => []);
+  }
+
+  /** Sketches created so far. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** A new, empty sketch; returns its id (0, 1, 2, …). */
+  create(): number {
+    const id = this.count++;
+    if (id === this.where.length) this.growIds();
+    this.reset(id);
+    return id;
+  }
+
+  /** Adds one hash (halves as `murmurHash3x64h1` writes them) to sketch `id`: the hot path. */
+  add(id: number, lo: number, hi: number): void {
+    const c = this.cls[id]!;
+    if (c === PROMOTED) {
+      (this.promoted[id] as HllSketch).addHash(lo, hi);
+      return;
+    }
+    let u = this.used[id]!;
+    if (u === this.capacity[c]) {
+      if (!this.makeRoom(id)) {
+        (this.promoted[id] as HllSketch).addHash(lo, hi);
+        return;
+      }
+      u = this.used[id]!;
+    }
+    const at = this.where[id]! + u;
+    const slab = this.slabs[at >>> SLAB_SHIFT]!;
+    const o = (at & SLAB_MASK) << 1;
+    slab[o] = lo;
+    slab[o + 1] = hi;
+    this.used[id] = u + 1;
+  }
+
+  /** The sketch of every hash added to `id`; `id` is empty again afterwards. */
+  take(id: number): HllSketch {
+    if (this.cls[id] === PROMOTED) {
+      const sketch = this.promoted[id] as HllSketch;
+      this.promoted[id] = undefined;
+      this.reset(id);
+      return sketch;
+    }
+    const at = this.where[id]!;
+    const slab = this.slabs[at >>> SLAB_SHIFT]!;
+    const base = at & SLAB_MASK;
+    const sketch = HllSketch.fromHashPairs(this.params, slab.subarray(2 * base, 2 * (base + this.used[id]!)), this.used[id]!);
+    this.used[id] = 0;
+    this.sorted[id] = 0;
+    return sketch;
+  }
+
+  /** Approximate bytes held: slabs, bookkeeping and the sketches past T. */
+  memoryBytes(): number {
+    let bytes = this.slabs.length * SLAB_PAIRS * 8 + this.where.length * 13;
+    for (const s of this.promoted) if (s !== undefined) bytes += s.estimateMemoryBytes();
+    return bytes;
+  }
+
+  /** Gives `id` an empty region of the smallest class (T = 0: an empty register sketch). */
+  private reset(id: number): void {
+    this.used[id] = 0;
+    this.sorted[id] = 0;
+    if (this.shape.threshold === 0) {
+      this.cls[id] = PROMOTED;
+      this.promoted[id] = HllSketch.empty(this.params);
+      return;
+    }
+    this.cls[id] = 0;
+    this.where[id] = this.alloc(0);
+  }
+
+  /**
+   * The region of `id` is full: settle it; past T move the hashes into a register sketch
+   * (returns false), otherwise make sure a quarter of the region is free (returns true).
+   */
+  private makeRoom(id: number): boolean {
+    const c = this.cls[id]!;
+    const at = this.where[id]!;
+    const slab = this.slabs[at >>> SLAB_SHIFT]!;
+    const base = at & SLAB_MASK;
+    const n = settlePairs(slab, base, this.sorted[id]!, this.used[id]!);
+    this.used[id] = n;
+    this.sorted[id] = n;
+    const capacity = this.capacity[c]!;
+    if (n > this.shape.threshold) {
+      this.promoted[id] = HllSketch.fromHashPairs(this.params, slab.subarray(2 * base, 2 * (base + n)), n);
+      this.free[c]!.push(at);
+      this.cls[id] = PROMOTED;
+      return false;
+    }
+    if (4 * (capacity - n) < capacity && c + 1 < this.capacity.length) {
+      const to = this.alloc(c + 1);
+      const target = this.slabs[to >>> SLAB_SHIFT]!;
+      target.set(slab.subarray(2 * base, 2 * (base + n)), 2 * (to & SLAB_MASK));
+      this.free[c]!.push(at);
+      this.where[id] = to;
+      this.cls[id] = c + 1;
+    }
+    return true;
+  }
+
+  /** A free region of class `c`: reused, or cut from the last slab (a new one when it is full). */
+  private alloc(c: number): number {
+    const reused = this.free[c]!.pop();
+    if (reused !== undefined) return reused;
+    const size = this.capacity[c]!;
+    if (this.slabs.length === 0 || (this.bump & SLAB_MASK) + size > SLAB_PAIRS || this.bump === this.slabs.length * SLAB_PAIRS) {
+      this.bump = this.slabs.length * SLAB_PAIRS;
+      this.slabs.push(new Int32Array(2 * SLAB_PAIRS));
+    }
+    const at = this.bump;
+    this.bump += size;
+    return at;
+  }
+
+  private growIds(): void {
+    const n = 2 * this.where.length;
+    const grow = <T extends Int32Array | Int8Array>(a: T, b: T): T => {
+      b.set(a);
+      return b;
+    };
+    this.where = grow(this.where, new Int32Array(n));
+    this.used = grow(this.used, new Int32Array(n));
+    this.sorted = grow(this.sorted, new Int32Array(n));
+    this.cls = grow(this.cls, new Int8Array(n));
+  }
+}
