@@ -8,8 +8,12 @@
  *      for the first time is decoded to strings, resolved through the tree (once per distinct
  *      code spelling) and checked;
  *   3. the id's bytes are hashed in place with MurmurHash3 (= hll_hash_text of the UTF-8 id, seed
- *      from the options) into a reused Uint32Array, and the hash is added to the cell's sketch;
- *      the cell's subscription count goes up by one.
+ *      from the options) into a reused Uint32Array, and the hash is appended to the key's sketch
+ *      in the ingester's own `SketchArena` (flat arrays and shared slabs: no object is touched
+ *      per row); the key's subscription count goes up by one.
+ *
+ * The cells of the CellSource receive what was gathered at `flush()` (done by `push(…, true)`
+ * unless `deferFlush`), or key by key through `takeLocal()` (a worker sending its cells).
  *
  * Invalid rows — too few fields, an empty id, an unknown or malformed territory code, a reserved
  * facet value, broken quoting — either throw a ReachtreeError naming file, line, column and value
@@ -18,6 +22,7 @@
 import { ReachtreeError, isReachtreeError, type ErrorCode } from '../errors.js';
 import { ALL, type Cell, type Cube } from '../cube/index.js';
 import { murmurHash3x64h1 } from '../hash/index.js';
+import { SketchArena, type HllSketch } from '../sketch/index.js';
 import type { TerritoryTree } from '../territory/index.js';
 import { FieldKeyTable } from './keytable.js';
 import type { IngestOptions } from './options.js';
@@ -113,6 +118,8 @@ export interface IngesterInit {
   readonly layout?: ColumnLayout;
   /** Line number of the range's first byte (with `layout`). */
   readonly firstLine?: number;
+  /** Keep what was gathered at `push(…, true)`; the caller takes it with `flush()` or `takeLocal()`. */
+  readonly deferFlush?: boolean;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
@@ -124,7 +131,12 @@ export class Ingester {
   bytes = 0;
   private layout: ColumnLayout | undefined;
   private scanner: CsvScanner;
-  private table: FieldKeyTable<Cell> | undefined;
+  private table: FieldKeyTable<number> | undefined;
+  /** Per key (local id, in order of first sight): its sketch, subscriptions and target cell. */
+  private arena: SketchArena | undefined; // made at the first key, with its cell's parameters
+  private subscriptions = new Float64Array(1024);
+  private readonly targets: Cell[] = [];
+  private readonly deferFlush: boolean;
   private wanted = 0;
   private readonly hash = new Uint32Array(2);
   /**
@@ -148,6 +160,7 @@ export class Ingester {
     this.file = init.file;
     this.onReject = init.onReject;
     this.allocate = init.allocate;
+    this.deferFlush = init.deferFlush ?? false;
     this.scanner = this.newScanner(init.firstLine ?? 1, init.layout === undefined);
     if (init.layout !== undefined) this.useLayout(init.layout);
   }
@@ -190,7 +203,7 @@ export class Ingester {
       if (final) throw emptyInputError(this.options, this.file);
       return;
     }
-    const table = this.table as FieldKeyTable<Cell>;
+    const table = this.table as FieldKeyTable<number>;
     const idCol = (this.layout as ColumnLayout).id;
     const wanted = this.wanted;
     const seed = this.options.hashSeed;
@@ -217,15 +230,39 @@ export class Ingester {
         this.invalid('E_INPUT_EMPTY_ID', 'empty subscriber id', this.columnName(idCol), '');
         continue;
       }
-      let cell = table.get(buf, starts, ends);
-      if (cell === undefined) {
-        cell = this.newKey();
-        if (cell === undefined) continue;
+      let id = table.get(buf, starts, ends);
+      if (id === undefined) {
+        id = this.newKey();
+        if (id < 0) continue;
       }
       if (this.checkOnly) continue;
       murmurHash3x64h1(buf, idStart, idEnd, seed, h);
-      cell.sketch.addHash(h32[0] as number, h32[1] as number);
-      cell.subscriptions++;
+      (this.arena as SketchArena).add(id, h32[0] as number, h32[1] as number);
+      (this.subscriptions[id] as number)++;
+    }
+    if (final && !this.deferFlush) this.flush();
+  }
+
+  /** Keys seen so far (local ids 0 … localKeys − 1, in order of first sight). */
+  get localKeys(): number {
+    return this.arena?.size ?? 0;
+  }
+
+  /** Takes what key `id` gathered since it was last taken; the key starts empty again. */
+  takeLocal(id: number): { readonly sketch: HllSketch; readonly subscriptions: number } {
+    const subscriptions = this.subscriptions[id] as number;
+    this.subscriptions[id] = 0;
+    return { sketch: (this.arena as SketchArena).take(id), subscriptions };
+  }
+
+  /** Unions what every key gathered into its cell (sketch union, subscriptions added). */
+  flush(): void {
+    for (let id = 0; id < this.localKeys; id++) {
+      const { sketch, subscriptions } = this.takeLocal(id);
+      if (subscriptions === 0) continue;
+      const cell = this.targets[id] as Cell;
+      cell.sketch.union(sketch);
+      cell.subscriptions += subscriptions;
     }
   }
 
@@ -241,11 +278,11 @@ export class Ingester {
     this.layout = layout;
     this.wanted = Math.max(layout.id, layout.territory, ...layout.facets) + 1;
     this.scanner.setWanted(this.wanted);
-    this.table = new FieldKeyTable<Cell>([layout.territory, ...layout.facets]);
+    this.table = new FieldKeyTable<number>([layout.territory, ...layout.facets]);
   }
 
-  /** First sight of a (territory, facets) key: check, get the cell, remember it. */
-  private newKey(): Cell | undefined {
+  /** First sight of a (territory, facets) key: check, get the cell, give it a local id (−1: invalid row). */
+  private newKey(): number {
     const sc = this.scanner;
     const layout = this.layout as ColumnLayout;
     const facetValues: string[] = [];
@@ -254,16 +291,24 @@ export class Ingester {
     const reserved = facetValues.indexOf(ALL);
     if (reserved >= 0) {
       this.invalid('E_INPUT_VALUE', `facet value "${ALL}" is reserved for the union across values`, this.columnName(layout.facets[reserved] as number), ALL);
-      return undefined;
+      return -1;
     }
     const code = this.fieldText(layout.territory);
     const cell = this.cells.cellFor(code, facetValues, sc.line);
     if (isKeyProblem(cell)) {
       this.invalid(cell.code, cell.message, this.columnName(layout.territory), code);
-      return undefined;
+      return -1;
     }
-    (this.table as FieldKeyTable<Cell>).add(sc.row, sc.starts, sc.ends, cell);
-    return cell;
+    this.arena ??= new SketchArena(cell.sketch.params);
+    const id = this.arena.create();
+    if (id === this.subscriptions.length) {
+      const grown = new Float64Array(2 * id);
+      grown.set(this.subscriptions);
+      this.subscriptions = grown;
+    }
+    this.targets.push(cell);
+    (this.table as FieldKeyTable<number>).add(sc.row, sc.starts, sc.ends, id);
+    return id;
   }
 
   private missingColumn(): void {
