@@ -1,43 +1,108 @@
 /**
  * A hash table from the bytes of a few fields of a CSV row to a value, looked up straight from the
  * scanner's field ranges: the ingest hot path maps (territory, facet…) bytes to a cube cell
- * without decoding a string or allocating per row.
+ * without decoding a string or allocating per row. It runs once per row (10^8 rows nationally),
+ * so it reads the key 4 bytes at a time: a JS byte loop costs ~4 ns a byte, a little-endian
+ * DataView getInt32 compiles to one unaligned load.
  *
- * Open addressing with linear probing over a power-of-two slot array (kept at most half full);
- * a slot holds entry index + 1 (0 = empty). Each entry keeps the 32-bit hash, its key bytes in one
- * growing pool (fields back to back) and the length of each field, so a probe compares the hash
- * first and the bytes only on a hash match. The hash is FNV-1a over the fields with a separator
- * step between fields (so ("ab","c") and ("a","bc") differ), finished with a murmur-style mix
- * so that linear probing sees well-spread low bits.
+ * A key's *record* is the length of each field, then each field's bytes as little-endian int32
+ * words, the last one zero-padded. get() builds the row's record in a scratch array while hashing
+ * it, so a hash match is confirmed by comparing ints, and add() stores that same record:
+ *
+ *   key fields ("46000000", "vk") → record  8 | 2 | 0x30303634 0x30303030 | 0x00006b76
+ *                                            ^lengths ^"4600"    "0000"      ^"vk" + 2 zero bytes
+ *
+ * Layout, with the cache in mind (~50 k keys at national scale; each array is indexed at random):
+ * - `slots`: open addressing with linear probing over a power-of-two array of int32 pairs
+ *   [hash, entry + 1] (0: empty), at most half full. A probe reads hash and entry from one cache
+ *   line and touches nothing else until the full hash matches.
+ * - `entries`: 8 ints per entry in insertion order: the record's int count, then the record
+ *   (up to 7 ints: two fields, e.g. an 11-digit OKTMO code and a platform name of up to 8 bytes). A
+ *   longer record goes to the `overflow` pool and the entry holds −(its offset + 1). Insertion
+ *   order puts the frequent keys (seen first) close together, so their entries stay cached.
+ * - `values[entry]`: the value, also in insertion order (what allValues() returns).
+ *
+ * The hash is MurmurHash3_x86_32's block step and fmix32 finaliser (Appleby, public-domain
+ * MurmurHash3.cpp) over the record's words. The field lengths run through a separate multiply
+ * chain (which the CPU overlaps with the words' chain) xor-ed in before the finaliser, so
+ * ("ab","c") and ("a","bc") hash as different inputs; fmix32 spreads them into the low bits that
+ * pick a slot. It is not PostgreSQL-compatible and need not be: it never leaves the process.
+ *
+ * A field's last 1–3 bytes are read as one masked word when 4 bytes fit in the buffer (the bytes
+ * after the field belong to the same chunk and are masked off), else byte by byte.
  *
  * Entries are never removed: the table holds one entry per distinct key, i.e. per cube cell.
  */
 
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 0x01000193;
+const C1 = 0xcc9e2d51 | 0;
+const C2 = 0x1b873593 | 0;
+const N = 0xe6546b64 | 0;
+const SEED = 0x9747b28c | 0;
+const LEN_MUL = 0x9e3779b1 | 0; // 2^32 / golden ratio, odd
+
+/** One MurmurHash3_x86_32 block step: mixes the 32-bit word k into h. */
+function mixWord(h: number, k: number): number {
+  k = Math.imul(k, C1);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, C2);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + N) | 0;
+}
+
+/** MurmurHash3's fmix32: every input bit affects the low bits used as the slot index. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** The `rem` (1–3) bytes at `i` as a little-endian word with zero high bytes; `size`: the view's length. */
+function tailWord(v: DataView, size: number, i: number, rem: number): number {
+  if (i + 4 <= size) return v.getInt32(i, true) & ((1 << (rem << 3)) - 1);
+  let k = v.getUint8(i);
+  if (rem > 1) k |= v.getUint8(i + 1) << 8;
+  if (rem > 2) k |= v.getUint8(i + 2) << 16;
+  return k;
+}
+
+/** Ints per entry in `entries`: a tag, then a record of up to ENTRY_INTS - 1 ints. */
+const ENTRY_INTS = 8;
 
 export class FieldKeyTable<V> {
   private readonly columns: Int32Array;
   private readonly nFields: number;
+  /** [hash, entry + 1] pairs (entry + 1 = 0: empty); length = 2 × slot count. */
   private slots: Int32Array;
-  private mask: number;
-  private hashes: Int32Array;
-  private offsets: Int32Array;
-  private lengths: Int32Array;
-  private pool: Uint8Array;
-  private poolUsed = 0;
+  /** slots.length - 1: an even start index stays even and in range after `& pairMask`. */
+  private pairMask: number;
+  /** ENTRY_INTS ints per entry, in insertion order (see the header). */
+  private entries: Int32Array;
+  /** Records that do not fit in an entry, back to back. */
+  private overflow: Int32Array;
+  private overflowUsed = 0;
   private readonly values: V[] = [];
+  /** The record of the key last hashed (its first `scratchUsed` ints): compared and stored as is. */
+  private scratch: Int32Array;
+  private scratchUsed = 0;
+  /**
+   * A DataView over the last row buffer passed in, rebuilt only when another array comes: the
+   * ingester looks up many rows out of one chunk. (It keeps that array reachable until then.)
+   */
+  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  private viewOf: Uint8Array | undefined;
 
   /** @param columns the field indexes (into the scanner's starts/ends) that make up the key */
   constructor(columns: readonly number[]) {
     this.columns = Int32Array.from(columns);
     this.nFields = columns.length;
-    this.slots = new Int32Array(1024);
-    this.mask = 1023;
-    this.hashes = new Int32Array(256);
-    this.offsets = new Int32Array(256);
-    this.lengths = new Int32Array(256 * Math.max(1, this.nFields));
-    this.pool = new Uint8Array(4096);
+    this.slots = new Int32Array(2 * 1024);
+    this.pairMask = this.slots.length - 1;
+    this.entries = new Int32Array(512 * ENTRY_INTS);
+    this.overflow = new Int32Array(0);
+    this.scratch = new Int32Array(64);
   }
 
   get size(): number {
@@ -48,11 +113,11 @@ export class FieldKeyTable<V> {
   get(buf: Uint8Array, starts: Int32Array, ends: Int32Array): V | undefined {
     const h = this.hash(buf, starts, ends);
     const slots = this.slots;
-    const mask = this.mask;
-    for (let s = h & mask; ; s = (s + 1) & mask) {
-      const e = slots[s] as number;
-      if (e === 0) return undefined;
-      if (this.hashes[e - 1] === h && this.matches(e - 1, buf, starts, ends)) return this.values[e - 1];
+    const pairMask = this.pairMask;
+    for (let s = (h << 1) & pairMask; ; s = (s + 2) & pairMask) {
+      const e = (slots[s + 1] as number) - 1;
+      if (e < 0) return undefined;
+      if (slots[s] === h && this.matches(e)) return this.values[e];
     }
   }
 
@@ -60,29 +125,23 @@ export class FieldKeyTable<V> {
   add(buf: Uint8Array, starts: Int32Array, ends: Int32Array, value: V): void {
     const h = this.hash(buf, starts, ends);
     const e = this.values.length;
-    if (e >= this.hashes.length) this.growEntries();
-    let keyLen = 0;
-    for (let j = 0; j < this.nFields; j++) {
-      const c = this.columns[j] as number;
-      const len = (ends[c] as number) - (starts[c] as number);
-      this.lengths[e * this.nFields + j] = len;
-      keyLen += len;
+    const n = this.scratchUsed;
+    const b = e * ENTRY_INTS;
+    if (b + ENTRY_INTS > this.entries.length) this.entries = grown(this.entries, this.entries.length * 2, b);
+    const rec = this.scratch.subarray(0, n);
+    if (n < ENTRY_INTS) {
+      this.entries[b] = n;
+      this.entries.set(rec, b + 1);
+    } else {
+      const off = this.overflowUsed;
+      if (off + n > this.overflow.length) this.overflow = grown(this.overflow, Math.max(2 * this.overflow.length, off + n, 1024), off);
+      this.overflow.set(rec, off);
+      this.overflowUsed = off + n;
+      this.entries[b] = -(off + 1);
     }
-    if (this.poolUsed + keyLen > this.pool.length) {
-      const next = new Uint8Array(Math.max(this.pool.length * 2, this.poolUsed + keyLen));
-      next.set(this.pool.subarray(0, this.poolUsed));
-      this.pool = next;
-    }
-    this.offsets[e] = this.poolUsed;
-    for (let j = 0; j < this.nFields; j++) {
-      const c = this.columns[j] as number;
-      this.pool.set(buf.subarray(starts[c], ends[c]), this.poolUsed);
-      this.poolUsed += (ends[c] as number) - (starts[c] as number);
-    }
-    this.hashes[e] = h;
     this.values.push(value);
-    if ((e + 1) * 2 > this.slots.length) this.rehash();
-    else this.place(e, h);
+    if ((e + 1) * 4 > this.slots.length) this.grow();
+    this.place(h, e);
   }
 
   /** Every stored value, in insertion order. */
@@ -90,58 +149,96 @@ export class FieldKeyTable<V> {
     return this.values;
   }
 
+  /**
+   * Hashes the key fields of a row and leaves their record (lengths, then words) in `scratch`, so
+   * that a probe compares ints with ints and add() copies it.
+   */
   private hash(buf: Uint8Array, starts: Int32Array, ends: Int32Array): number {
-    let h = FNV_OFFSET;
-    const cols = this.columns;
-    for (let j = 0; j < cols.length; j++) {
-      const c = cols[j] as number;
-      const end = ends[c] as number;
-      for (let i = starts[c] as number; i < end; i++) h = Math.imul(h ^ (buf[i] as number), FNV_PRIME);
-      h = Math.imul(h ^ 0x1f, FNV_PRIME); // field separator
+    if (buf !== this.viewOf) {
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+      this.viewOf = buf;
     }
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    return h;
+    const v = this.view;
+    const size = buf.length;
+    const cols = this.columns;
+    const nFields = this.nFields;
+    let rec = this.scratch;
+    let w = nFields;
+    let h = SEED;
+    let lens = 0;
+    for (let j = 0; j < nFields; j++) {
+      const c = cols[j] as number;
+      let i = starts[c] as number;
+      const end = ends[c] as number;
+      const len = end - i;
+      if (w + ((len + 3) >>> 2) > rec.length) rec = this.growScratch(w + ((len + 3) >>> 2));
+      rec[j] = len;
+      // the lengths have their own chain, which the CPU runs in parallel with the words' chain
+      lens = Math.imul(lens ^ len, LEN_MUL);
+      const wordsEnd = end - (len & 3);
+      for (; i < wordsEnd; i += 4) {
+        const k = v.getInt32(i, true);
+        rec[w++] = k;
+        h = mixWord(h, k);
+      }
+      if (i < end) {
+        const k = tailWord(v, size, i, end - i);
+        rec[w++] = k;
+        h = mixWord(h, k);
+      }
+    }
+    this.scratchUsed = w;
+    return fmix32(h ^ lens);
   }
 
-  private matches(e: number, buf: Uint8Array, starts: Int32Array, ends: Int32Array): boolean {
-    let off = this.offsets[e] as number;
-    const pool = this.pool;
-    const base = e * this.nFields;
-    for (let j = 0; j < this.nFields; j++) {
-      const c = this.columns[j] as number;
-      const s = starts[c] as number;
-      const len = (ends[c] as number) - s;
-      if (this.lengths[base + j] !== len) return false;
-      for (let i = 0; i < len; i++) if (pool[off + i] !== buf[s + i]) return false;
-      off += len;
+  /** Whether entry `e` holds the record in `scratch`. */
+  private matches(e: number): boolean {
+    const rec = this.scratch;
+    const n = this.scratchUsed;
+    const b = e * ENTRY_INTS;
+    const tag = this.entries[b] as number;
+    let keys = this.entries;
+    let r = b + 1;
+    if (tag >= 0) {
+      if (tag !== n) return false;
+    } else {
+      // The lengths come first: once they match, the stored record is as long as the scratch one.
+      keys = this.overflow;
+      r = -tag - 1;
     }
+    for (let k = 0; k < n; k++) if (keys[r + k] !== rec[k]) return false;
     return true;
   }
 
-  private place(e: number, h: number): void {
-    const mask = this.mask;
-    let s = h & mask;
-    while (this.slots[s] !== 0) s = (s + 1) & mask;
-    this.slots[s] = e + 1;
+  private growScratch(ints: number): Int32Array {
+    this.scratch = grown(this.scratch, Math.max(this.scratch.length * 2, ints), this.scratch.length);
+    return this.scratch;
   }
 
-  private rehash(): void {
-    this.slots = new Int32Array(this.slots.length * 2);
-    this.mask = this.slots.length - 1;
-    for (let e = 0; e < this.values.length; e++) this.place(e, this.hashes[e] as number);
+  private place(h: number, e: number): void {
+    const slots = this.slots;
+    const pairMask = this.pairMask;
+    let s = (h << 1) & pairMask;
+    while (slots[s + 1] !== 0) s = (s + 2) & pairMask;
+    slots[s] = h;
+    slots[s + 1] = e + 1;
   }
 
-  private growEntries(): void {
-    const n = this.hashes.length * 2;
-    const grow = (a: Int32Array, size: number): Int32Array => {
-      const b = new Int32Array(size);
-      b.set(a);
-      return b;
-    };
-    this.hashes = grow(this.hashes, n);
-    this.offsets = grow(this.offsets, n);
-    this.lengths = grow(this.lengths, n * Math.max(1, this.nFields));
+  /** Doubles the slot array and re-places every occupied slot (hashes are kept, not recomputed). */
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Int32Array(old.length * 2);
+    this.pairMask = this.slots.length - 1;
+    for (let s = 0; s < old.length; s += 2) {
+      const e1 = old[s + 1] as number;
+      if (e1 !== 0) this.place(old[s] as number, e1 - 1);
+    }
   }
+}
+
+/** A copy of `a[0, used)` in a new array of `size` ints. */
+function grown(a: Int32Array, size: number, used: number): Int32Array {
+  const b = new Int32Array(size);
+  b.set(a.subarray(0, used));
+  return b;
 }
