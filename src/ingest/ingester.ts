@@ -23,7 +23,7 @@ import { ReachtreeError, isReachtreeError, type ErrorCode } from '../errors.js';
 import { ALL, type Cell, type Cube } from '../cube/index.js';
 import { murmurHash3x64h1 } from '../hash/index.js';
 import { SketchArena, type HllSketch } from '../sketch/index.js';
-import type { TerritoryTree } from '../territory/index.js';
+import type { TerritoryNode, TerritoryTree } from '../territory/index.js';
 import { FieldKeyTable } from './keytable.js';
 import type { IngestOptions } from './options.js';
 import { CsvScanner, INVALID, NEED_MORE, decodeClipped } from './scanner.js';
@@ -78,6 +78,8 @@ export interface CellSource {
  */
 export class TreeCells implements CellSource {
   private readonly refused = new Map<string, KeyProblem>();
+  /** Codes already resolved: a code comes back once per platform (and per spelling of a key). */
+  private readonly resolved = new Map<string, TerritoryNode>();
 
   constructor(
     private readonly tree: TerritoryTree,
@@ -87,14 +89,17 @@ export class TreeCells implements CellSource {
   cellFor(territory: string, facetValues: string[]): Cell | KeyProblem {
     const known = this.refused.get(territory);
     if (known !== undefined) return known;
-    let node;
-    try {
-      node = this.tree.resolve(territory);
-    } catch (e) {
-      if (!isReachtreeError(e)) throw e;
-      const problem = { code: e.code, message: e.message };
-      this.refused.set(territory, problem);
-      return problem;
+    let node = this.resolved.get(territory);
+    if (node === undefined) {
+      try {
+        node = this.tree.resolve(territory);
+      } catch (e) {
+        if (!isReachtreeError(e)) throw e;
+        const problem = { code: e.code, message: e.message };
+        this.refused.set(territory, problem);
+        return problem;
+      }
+      this.resolved.set(territory, node);
     }
     return this.cube.cell(node, facetValues);
   }
