@@ -31,6 +31,9 @@
  * this one), and the worker drops each cell once serialised: the peak is the workers' cells plus
  * what the cube gains, instead of every worker's cells, their bytes twice and the cube at once.
  * Between inputs the workers start over with fresh cells (`init`), so the same holds per input.
+ * Each worker would still end up holding nearly the whole cube (every key occurs everywhere in
+ * the file), N copies of it; so workers report their cells' estimated heap every few units, and
+ * one that outgrows its share of `cellBudget` hands its cells over mid-input and starts afresh.
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -47,6 +50,10 @@ import { DEFAULT_BATCH_LIMITS, type BatchLimits, type CellBatch, type UnitKey, t
 import type { ToWorker } from './worker.js';
 
 const MAX_IN_FLIGHT = 2;
+/** Workers measure their cells after this many units' worth of bytes (a pass over all cells, ~15 ms for 60 000). */
+const MEASURE_UNITS = 8;
+/** Estimated heap of the workers' local cells, all workers together, before they are merged mid-input. */
+const DEFAULT_CELL_BUDGET = 128 << 20;
 const QUOTE = 0x22;
 const LF = 0x0a;
 const EMPTY = Buffer.alloc(0);
@@ -176,6 +183,11 @@ export interface ParallelContext {
   readonly onProgress?: (rows: number) => void;
   /** Size of the batches the cells come back in (default 4 MiB of sketches or 4096 cells). */
   readonly batchLimits?: BatchLimits;
+  /**
+   * Estimated heap bytes the workers' local cells may take together (each worker an equal share)
+   * before a worker's cells are merged into the cube mid-input. Default 128 MiB.
+   */
+  readonly cellBudget?: number;
 }
 
 export interface ParallelOutcome {
@@ -187,7 +199,7 @@ export interface ParallelOutcome {
 }
 
 /** What the reader keeps of a unit's report (its keys go to the key lists). */
-type UnitSummary = Omit<UnitReport, 'newKeys'>;
+type UnitSummary = Omit<UnitReport, 'newKeys' | 'cellBytes'>;
 
 interface KeyEntry extends UnitKey {
   readonly unit: number;
@@ -231,7 +243,7 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
     // (a source's chunks may share their ArrayBuffer with other chunks).
     let gathered: ArrayBuffer | undefined;
     const gather = (): Buffer => {
-      const data = Buffer.allocUnsafeSlow(carryLen);
+      const data = Buffer.allocUnsafeSlow(carryLen); // unpooled: a buffer of its own
       let at = 0;
       for (const c of carry) {
         data.set(c, at);
@@ -243,16 +255,20 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
 
     // ---- workers ----
     const params = ctx.cube.params;
-    for (const w of pool.workers) w.post({ type: 'init', options, layout, params, file });
+    const init = { type: 'init', options, layout, params, file, measureEvery: MEASURE_UNITS * options.unitBytes } as const;
+    for (const w of pool.workers) w.post(init);
+    const budget = Math.max(1, Math.floor((ctx.cellBudget ?? DEFAULT_CELL_BUDGET) / pool.workers.length));
+    const cellBytes = pool.workers.map(() => 0);
     const reports: UnitSummary[] = [];
     const keys: KeyEntry[][] = pool.workers.map(() => []);
     const resolved = new Map<string, TerritoryNode | KeyProblem>();
     let stopAfter = Infinity; // default mode: no unit past the first failing one matters
     let rows = 0;
     pool.workers.forEach((w, i) => {
-      w.onReport = ({ newKeys, ...report }) => {
+      w.onReport = ({ newKeys, cellBytes: measured, ...report }) => {
         reports[report.unit] = report;
         rows += report.rows;
+        if (measured !== undefined) cellBytes[i] = measured;
         if (report.error !== undefined) stopAfter = Math.min(stopAfter, report.unit);
         for (const k of newKeys) {
           const status = resolveKey(tree, resolved, k.territory);
@@ -262,8 +278,62 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
       };
     });
 
+    // ---- merge a worker's cells into the cube: batch by batch ----
+    const limits = ctx.batchLimits ?? DEFAULT_BATCH_LIMITS;
+    /** Cells of keys the tree refused, with their rows (rejected); kept past the merge for the error and reject checks. */
+    const refused: Array<{ key: KeyEntry; subscriptions: number }> = [];
+    const drain = async (i: number): Promise<void> => {
+      const w = pool.workers[i] as PoolWorker;
+      const workerKeys = keys[i] as KeyEntry[];
+      keys[i] = [];
+      cellBytes[i] = 0;
+      let taken = 0;
+      let pending = w.nextCells(limits);
+      for (;;) {
+        const batch = await pending;
+        if (!batch.last) {
+          // The worker serialises the next batch while this one merges.
+          pending = w.nextCells(limits);
+          pending.catch(() => undefined); // awaited below, unless this merge throws first
+        }
+        if (batch.first !== taken) throw new Error(`ingest worker ${i} sent cells from ${batch.first}, expected ${taken}`);
+        const { subscriptions, ends, bytes } = batch;
+        let start = 0;
+        for (let j = 0; j < ends.length; j++) {
+          const key = workerKeys[taken + j];
+          if (key === undefined) throw new Error(`ingest worker ${i} sent more cells than it reported keys (${workerKeys.length})`);
+          const end = ends[j] as number;
+          if (isProblem(key.status)) {
+            refused.push({ key, subscriptions: subscriptions[j] as number });
+          } else {
+            const cell = ctx.cube.cell(key.status, key.facetValues);
+            cell.sketch.union(HllSketch.fromBytes(bytes.subarray(start, end)));
+            cell.subscriptions += subscriptions[j] as number;
+          }
+          start = end;
+        }
+        taken += ends.length;
+        if (batch.last) break;
+      }
+      if (taken !== workerKeys.length) throw new Error(`ingest worker ${i} sent ${taken} cells for ${workerKeys.length} keys`);
+    };
+    /**
+     * Mid-input: a worker whose cells outgrew its share of the budget finishes its units, hands
+     * its cells over and starts afresh on the same input. Its keys are then reported again where
+     * it next sees them; that changes no count (each cell has its own rows) and no first sighting.
+     */
+    const relieve = async (): Promise<void> => {
+      for (let i = cellBytes.findIndex((n) => n > budget); i >= 0; i = cellBytes.findIndex((n) => n > budget)) {
+        const w = pool.workers[i] as PoolWorker;
+        while (w.inFlight > 0) await pool.nextEvent();
+        await drain(i);
+        w.post(init);
+      }
+    };
+
     let unit = 0;
     const dispatch = async (data: Buffer): Promise<void> => {
+      await relieve();
       let target = pool.workers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
       while (target.inFlight >= MAX_IN_FLIGHT) {
         await pool.nextEvent();
@@ -321,12 +391,11 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
       unitStart[u] = line;
       line += reports[u]?.lines ?? 0;
     }
-    const allKeys = keys.flat();
     const territoryColumn = layout.header[layout.territory] ?? options.territoryColumn;
     if (!options.skipInvalid) {
       const first = earliest([
         ...reports.flatMap((r) => (r?.error !== undefined ? [{ unit: r.unit, line: r.error.line, issue: r.error }] : [])),
-        ...allKeys.flatMap((k) =>
+        ...[...refused.map((r) => r.key), ...keys.flat()].flatMap((k) =>
           isProblem(k.status)
             ? [{ unit: k.unit, line: k.line, issue: { ...k.status, line: k.line, column: territoryColumn, value: k.territory } }]
             : [],
@@ -340,45 +409,15 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
       }
     }
 
-    // ---- merge: one worker at a time, batch by batch ----
+    // ---- merge: one worker at a time ----
+    for (let i = 0; i < pool.workers.length; i++) await drain(i);
     let rejected = reports.reduce((n, r) => n + (r?.rejected ?? 0), 0);
-    const invalidKeys: Array<{ unit: number; line: number; reason: string }> = [];
-    const limits = ctx.batchLimits ?? DEFAULT_BATCH_LIMITS;
-    for (const [i, w] of pool.workers.entries()) {
-      const workerKeys = keys[i] as KeyEntry[];
-      let taken = 0;
-      let pending = w.nextCells(limits);
-      for (;;) {
-        const batch = await pending;
-        if (!batch.last) {
-          // The worker serialises the next batch while this one merges.
-          pending = w.nextCells(limits);
-          pending.catch(() => undefined); // awaited below, unless this merge throws first
-        }
-        if (batch.first !== taken) throw new Error(`ingest worker ${i} sent cells from ${batch.first}, expected ${taken}`);
-        const { subscriptions, ends, bytes } = batch;
-        let start = 0;
-        for (let j = 0; j < ends.length; j++) {
-          const k = workerKeys[taken + j];
-          if (k === undefined) throw new Error(`ingest worker ${i} sent more cells than it reported keys (${workerKeys.length})`);
-          const end = ends[j] as number;
-          if (isProblem(k.status)) {
-            rejected += subscriptions[j] as number;
-            const reason = new ReachtreeError(k.status.code, k.status.message, { location: { column: territoryColumn, value: k.territory } }).message;
-            invalidKeys.push({ unit: k.unit, line: k.line, reason });
-          } else {
-            const cell = ctx.cube.cell(k.status, k.facetValues);
-            cell.sketch.union(HllSketch.fromBytes(bytes.subarray(start, end)));
-            cell.subscriptions += subscriptions[j] as number;
-          }
-          start = end;
-        }
-        taken += ends.length;
-        if (batch.last) break;
-      }
-      if (taken !== workerKeys.length) throw new Error(`ingest worker ${i} sent ${taken} cells for ${workerKeys.length} keys`);
-      keys[i] = [];
-    }
+    const invalidKeys = refused.map(({ key, subscriptions }) => {
+      rejected += subscriptions;
+      const status = key.status as KeyProblem;
+      const reason = new ReachtreeError(status.code, status.message, { location: { column: territoryColumn, value: key.territory } }).message;
+      return { unit: key.unit, line: key.line, reason };
+    });
     const first = earliest([
       ...reports.flatMap((r) => (r?.firstReject !== undefined ? [{ unit: r.unit, line: r.firstReject.line, reason: r.firstReject.reason }] : [])),
       ...invalidKeys,

@@ -16,7 +16,10 @@
  *
  * At the end the cells leave in batches (`takeCells`), each cell's sketch serialised and then let
  * go, so the worker shrinks while the reader merges: serialising them all at once held every
- * cell twice (object and bytes) in each worker, and a copy of the bytes in the reader.
+ * cell twice (object and bytes) in each worker, and a copy of the bytes in the reader. Every
+ * `measureEvery` bytes of units a report also says how much heap the cells take (an estimate
+ * from the sketches), so that the reader can have them merged before the end of the input when
+ * they grow past its budget: N workers would otherwise each hold nearly the whole cube.
  */
 import type { Cell } from '../cube/index.js';
 import { isReachtreeError } from '../errors.js';
@@ -44,7 +47,22 @@ export interface UnitReport {
   readonly firstReject: { readonly line: number; readonly reason: string } | undefined;
   /** Keys first seen in this unit, in the order their cells were created. */
   readonly newKeys: readonly UnitKey[];
+  /** Estimated heap bytes of all local cells, when measured after this unit (see `measureEvery`). */
+  readonly cellBytes: number | undefined;
 }
+
+export interface UnitRunnerExtras {
+  /** Allocator of the chunks' class (Node: Buffer.allocUnsafe), see ScannerOptions.allocate. */
+  readonly allocate?: (n: number) => Uint8Array;
+  /** Measure the cells' heap after a unit once this many unit bytes passed since the last time (default: never). */
+  readonly measureEvery?: number;
+}
+
+/**
+ * Heap of a local cell beside its sketch: the cell object, its key (strings, facet array) and
+ * its key-table entry; a rough allowance (≈ what Node 20 takes for a two-field key).
+ */
+const CELL_OVERHEAD_BYTES = 200;
 
 /**
  * Consecutive cells of a worker, aligned with the keys it reported (in report order): cell j of
@@ -94,8 +112,12 @@ export class UnitRunner {
   private error: RowIssue | undefined;
   private firstReject: { line: number; reason: string } | undefined;
   private stopped = false;
+  private readonly measureEvery: number;
+  private sinceMeasured = 0;
 
-  constructor(options: IngestOptions, layout: ColumnLayout, params: HllParams, file: string, allocate?: (n: number) => Uint8Array) {
+  constructor(options: IngestOptions, layout: ColumnLayout, params: HllParams, file: string, extras: UnitRunnerExtras = {}) {
+    const { allocate, measureEvery = Infinity } = extras;
+    this.measureEvery = measureEvery;
     this.deferred = new DeferredCells(params);
     this.ingester = new Ingester({
       options,
@@ -131,6 +153,7 @@ export class UnitRunner {
   push(chunk: Uint8Array, final: boolean): void {
     if (this.stopped) return;
     const ingester = this.live();
+    this.sinceMeasured += chunk.length;
     try {
       ingester.push(chunk, final);
     } catch (e) {
@@ -145,6 +168,11 @@ export class UnitRunner {
     const ingester = this.live();
     const newKeys = this.deferred.newKeys;
     this.deferred.newKeys = [];
+    let cellBytes: number | undefined;
+    if (this.sinceMeasured >= this.measureEvery) {
+      this.sinceMeasured = 0;
+      cellBytes = this.cellBytes();
+    }
     return {
       unit: this.unit,
       lines: ingester.nextLine - 1,
@@ -153,7 +181,15 @@ export class UnitRunner {
       error: this.error,
       firstReject: this.firstReject,
       newKeys,
+      cellBytes,
     };
+  }
+
+  /** Estimated heap bytes of the local cells not taken yet. */
+  cellBytes(): number {
+    let n = 0;
+    for (const cell of this.deferred.cells) if (cell !== undefined) n += CELL_OVERHEAD_BYTES + cell.sketch.estimateMemoryBytes();
+    return n;
   }
 
   /**

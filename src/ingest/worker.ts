@@ -2,12 +2,13 @@
  * Worker thread entry for parallel ingest: a thin shell around `UnitRunner` that only moves
  * messages. Protocol (all from `parallel.ts`):
  *
- *   → { type: 'init', options, layout, params, file }   a new input; fresh cells
+ *   → { type: 'init', options, layout, params, file,     a new input, or the same one after its
+ *       measureEvery }                                   cells were taken: fresh cells
  *   → { type: 'unit', unit, bytes, length }              whole rows: bytes[0, length) (transferred)
  *   ← { type: 'unit', report }
- *   → { type: 'cells', limits }                          the next batch of cells; the first request
- *   ← { type: 'cells', batch }                           ends the input (buffers transferred)
- *     … repeated until batch.last
+ *   → { type: 'cells', limits }                          the next batch of cells; after the first
+ *   ← { type: 'cells', batch }                           request, no units until the next init
+ *     … repeated until batch.last                        (buffers transferred)
  *   ← { type: 'error', message, stack }                  a bug, not an input problem
  *
  * Cells go one batch per request, so that batches do not pile up in the reader's queue while it
@@ -20,7 +21,7 @@ import type { IngestOptions } from './options.js';
 import { UnitRunner, type BatchLimits } from './units.js';
 
 export type ToWorker =
-  | { type: 'init'; options: IngestOptions; layout: ColumnLayout; params: HllParams; file: string }
+  | { type: 'init'; options: IngestOptions; layout: ColumnLayout; params: HllParams; file: string; measureEvery: number }
   | { type: 'unit'; unit: number; bytes: ArrayBuffer; length: number }
   | { type: 'cells'; limits: BatchLimits };
 
@@ -33,7 +34,7 @@ const allocate = (n: number): Uint8Array => Buffer.allocUnsafe(n);
 port.on('message', (msg: ToWorker) => {
   try {
     if (msg.type === 'init') {
-      runner = new UnitRunner(msg.options, msg.layout, msg.params, msg.file, allocate);
+      runner = new UnitRunner(msg.options, msg.layout, msg.params, msg.file, { allocate, measureEvery: msg.measureEvery });
     } else if (msg.type === 'unit') {
       if (runner === undefined) throw new Error('unit before init');
       const report = runner.run(msg.unit, Buffer.from(msg.bytes, 0, msg.length));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Cube } from '../../src/cube/index.js';
 import { cellsCsv } from '../../src/ingest/cells.js';
 import { resolveIngestOptions, type IngestArgs } from '../../src/ingest/options.js';
@@ -57,6 +57,17 @@ function lines(n: number, seed: number): string[] {
       default:
         out.push(`${id},${p},${t}`);
     }
+  }
+  return out;
+}
+
+/** 120 localities × 3 platforms: more cells than a batch holds; every 4th row goes to one of three cells with thousands of ids (registers, not EXPLICIT). */
+function manyCells(seed: number, n: number): string[] {
+  const out = ['subscriber_id,platform,territory'];
+  for (let i = 0; i < n; i++) {
+    const big = i % 4 === 0;
+    const k = big ? 120 * ((i >> 2) % 3) : (i * 7919 + seed) % 360;
+    out.push(`p${big ? i : i % 50}-${k},${['vk', 'ok', 'tg'][k % 3]},${44701000001 + Math.floor(k / 3)}`);
   }
   return out;
 }
@@ -166,19 +177,8 @@ describe('parallel ingest (workers > 1)', () => {
   });
 
   it('merges cells that come back in many small batches, one worker after the other, with the pool reused across inputs', async () => {
-    // 120 localities × 3 platforms: more cells than a batch holds, some of them past EXPLICIT.
-    const rows = (seed: number, n: number): string[] => {
-      const out = ['subscriber_id,platform,territory'];
-      for (let i = 0; i < n; i++) {
-        // Every 4th row goes to one of three cells with thousands of ids (registers, not EXPLICIT).
-        const big = i % 4 === 0;
-        const k = big ? 120 * ((i >> 2) % 3) : (i * 7919 + seed) % 360;
-        out.push(`p${big ? i : i % 50}-${k},${['vk', 'ok', 'tg'][k % 3]},${44701000001 + Math.floor(k / 3)}`);
-      }
-      return out;
-    };
-    const a = await put('batches-a.csv', [...rows(1, 20000), 'x,vk,nowhere', 'y,ok,4470100'].join('\n') + '\n');
-    const b = await put('batches-b.csv', rows(2, 9000).join('\n') + '\n');
+    const a = await put('batches-a.csv', [...manyCells(1, 20000), 'x,vk,nowhere', 'y,ok,4470100'].join('\n') + '\n');
+    const b = await put('batches-b.csv', manyCells(2, 9000).join('\n') + '\n');
     const args = { skipInvalid: true };
     const seq = await outcome([a, b], { ...args, workers: 1 });
     expect((seq.summary as { rowsRejected: number }).rowsRejected).toBe(2);
@@ -204,5 +204,47 @@ describe('parallel ingest (workers > 1)', () => {
     expect([rows_, rejected]).toEqual([29002, 2]);
     expect(new Set(cube.cells().map((c) => c.cell.sketch.representation))).toEqual(new Set(['EXPLICIT', 'SPARSE']));
     expect([...cellsCsv(cube, tree)].join('')).toBe(seq.cells);
+  });
+
+  it('merges a worker\'s cells mid-input once they outgrow the budget: same cells, counts, first reject and first error', async () => {
+    const good = manyCells(3, 12000);
+    const mixed = await put('budget-mixed.csv', [...good.slice(0, 5000), 'x,vk,nowhere', ...good.slice(5000), 'y,ok,4470100', 'z,vk,nowhere'].join('\n') + '\n');
+    // A refused key late in the input, after both workers started afresh several times.
+    const late = await put('budget-late.csv', [...good, ...good.slice(1, 3000), 'x,vk,12'].join('\n') + '\n');
+
+    /** One input through ingestSourceParallel; `inits`: how many times the workers were (re)started. */
+    const parallel = async (path: string, args: IngestArgs, cellBudget?: number): Promise<Outcome & { inits: number }> => {
+      const tree = oktmoTree();
+      const options = resolveIngestOptions({ ...args, workers: 2, unitBytes: 3000 });
+      const cube = new Cube(resolveHllParams(), options.facetColumns);
+      const pool = new WorkerPool(2);
+      const posts = pool.workers.map((w) => vi.spyOn(w, 'post'));
+      const inits = (): number => posts.reduce((n, p) => n + p.mock.calls.filter(([msg]) => msg.type === 'init').length, 0);
+      try {
+        const { rows, rejected, firstReject } = await ingestSourceParallel(await openSource(path, { chunkBytes: 3000 }), { options, tree, cube, pool, ...(cellBudget ? { cellBudget } : {}) });
+        return { cells: [...cellsCsv(cube, tree)].join(''), summary: { rows, rejected, firstReject }, inits: inits() };
+      } catch (e) {
+        const err = e as { code: string; message: string };
+        return { error: { code: err.code, message: err.message }, inits: inits() };
+      } finally {
+        await pool.close();
+      }
+    };
+
+    for (const [path, args] of [
+      [mixed, { skipInvalid: true }],
+      [mixed, {}],
+      [late, { skipInvalid: true }],
+      [late, {}],
+    ] as const) {
+      const { inits: once, ...whole } = await parallel(path, args);
+      const { inits, ...flushed } = await parallel(path, args, 20000);
+      expect(once).toBe(2);
+      expect(inits, `${path} ${JSON.stringify(args)}`).toBeGreaterThan(2);
+      expect(flushed).toEqual(whole);
+      const seq = await outcome([path], { ...args, workers: 1 });
+      if (seq.error !== undefined) expect(flushed.error).toEqual(seq.error);
+      else expect(flushed.cells).toBe(seq.cells);
+    }
   });
 });
