@@ -7,7 +7,7 @@
  *   build    = ingest CSV rows → cells file
  *   merge    = read cells files → one cells file
  */
-import { rollUp, type Cube } from './cube/index.js';
+import { rollUpEach, type Cube } from './cube/index.js';
 import { ReachtreeError } from './errors.js';
 import { readCellsFiles } from './ingest/cells.js';
 import type { IngestArgs } from './ingest/options.js';
@@ -55,8 +55,16 @@ export function reportCube(cube: Cube, tree: TerritoryTree, args: ReportArgs = {
       throw new ReachtreeError('E_CONFIG_OPTION', `unknown level "${level}"; this tree has levels: ${[...known].join(', ')}`);
     }
   }
-  const rolled = rollUp(cube, tree).filter((c) => args.allNodes === true || c.subscriptions > 0);
-  return { rows: buildReport(rolled, { levels: args.levels ?? [] }), facetNames: cube.facetNames, tree, cube };
+  // Rows are made node by node as the roll-up finishes them, so each merged sketch can go once
+  // its parent has it; the report keeps figures only.
+  const byNode: ReportRow[][] = [];
+  rollUpEach(cube, tree, (cells, index) => {
+    byNode[index] = buildReport(
+      cells.filter((c) => args.allNodes === true || c.subscriptions > 0),
+      { levels: args.levels ?? [] },
+    );
+  });
+  return { rows: byNode.flat(), facetNames: cube.facetNames, tree, cube };
 }
 
 export interface EstimateResult extends ReportResult {

@@ -53,6 +53,21 @@ interface Acc {
  * A node without data in its subtree gets only the '*' row, with an empty sketch.
  */
 export function rollUp(cube: Cube, tree: TerritoryTree): RolledCell[] {
+  const results: Array<readonly RolledCell[]> = [];
+  rollUpEach(cube, tree, (rows, index) => {
+    results[index] = rows;
+  });
+  return results.flat();
+}
+
+/**
+ * The same rows as `rollUp`, handed to `visit` node by node as each is finished — children before
+ * parents, i.e. in reverse `tree.nodes()` order, `index` being the node's position there — and not
+ * kept: a caller that only needs figures (the report) lets each merged sketch go as soon as the
+ * parent has used it, instead of holding every node's sketch until the end. The sketches handed
+ * out are never modified afterwards.
+ */
+export function rollUpEach(cube: Cube, tree: TerritoryTree, visit: (rows: readonly RolledCell[], index: number) => void): void {
   const nodes = tree.nodes();
   const position = new Map<number, number>();
   nodes.forEach((n, i) => position.set(n.id, i));
@@ -71,7 +86,6 @@ export function rollUp(cube: Cube, tree: TerritoryTree): RolledCell[] {
   const star = Object.freeze(Array.from({ length: facetCount }, () => ALL));
   const pending = new Map<number, Map<string, Acc>>(); // node id → accumulated children, by facet key
   const pendingStarExact = new Map<number, number>(); // node id → largest exact '*' count of its children
-  const results: RolledCell[][] = new Array<RolledCell[]>(nodes.length);
 
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i] as TerritoryNode;
@@ -110,7 +124,7 @@ export function rollUp(cube: Cube, tree: TerritoryTree): RolledCell[] {
     }
     pendingStarExact.delete(node.id);
     rows.push(total);
-    results[i] = rows;
+    visit(rows, i);
 
     const parent = node.parent;
     if (parent === null || !position.has(parent.id)) continue;
@@ -123,7 +137,6 @@ export function rollUp(cube: Cube, tree: TerritoryTree): RolledCell[] {
     }
     pendingStarExact.set(parent.id, Math.max(pendingStarExact.get(parent.id) ?? 0, exactCount(total.sketch)));
   }
-  return results.flat();
 }
 
 /** Adds one input to the union for `key`, cloning the shared first input when a second arrives. */

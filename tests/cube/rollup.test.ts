@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Cube, rollUp, type RolledCell } from '../../src/cube/index.js';
+import { Cube, rollUp, rollUpEach, type RolledCell } from '../../src/cube/index.js';
 import { hllHashText } from '../../src/hash/index.js';
 import { HllSketch, resolveHllParams } from '../../src/sketch/index.js';
 import { treeFromRows } from '../../src/territory/index.js';
@@ -63,6 +63,18 @@ describe('rollUp', () => {
       'M2/*',
       'R2/ok', 'R2/*',
     ]);
+  });
+
+  it('hands the same rows out node by node, children before parents, with stable sketches (rollUpEach)', () => {
+    const visited: Array<{ index: number; rows: readonly RolledCell[]; hex: string[] }> = [];
+    rollUpEach(cube, tree, (cells, index) => visited.push({ index, rows: cells, hex: cells.map((c) => c.sketch.toHex()) }));
+    expect(visited.map((v) => v.index)).toEqual(tree.nodes().map((_, i) => i).reverse());
+    const inOrder = [...visited].reverse().flatMap((v) => v.rows);
+    expect(inOrder.map((r) => `${r.node.code}/${r.facetValues.join('+')}/${r.subscriptions}`)).toEqual(
+      rows.map((r) => `${r.node.code}/${r.facetValues.join('+')}/${r.subscriptions}`),
+    );
+    // a sketch handed out is not changed by the parents' unions that come after it
+    for (const v of visited) expect(v.rows.map((c) => c.sketch.toHex())).toEqual(v.hex);
   });
 
   it('counts a subscription at its node and every ancestor, exactly', () => {
