@@ -260,6 +260,11 @@ export class Ingester {
     return { sketch: (this.arena as SketchArena).take(id), subscriptions };
   }
 
+  /** Estimated heap bytes of what the keys gathered (the arena's slabs and sketches past T). */
+  sketchBytes(): number {
+    return this.arena?.memoryBytes() ?? 0;
+  }
+
   /** Unions what every key gathered into its cell (sketch union, subscriptions added). */
   flush(): void {
     for (let id = 0; id < this.localKeys; id++) {

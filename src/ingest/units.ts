@@ -86,25 +86,33 @@ export interface BatchLimits {
 
 export const DEFAULT_BATCH_LIMITS: BatchLimits = Object.freeze({ maxBytes: 4 << 20, maxCells: 4096 });
 
+/**
+ * Records keys as they are first seen. The ingester gathers each key's sketch and subscriptions
+ * itself (its arena, taken key by key in `takeCells`), so every key gets the same placeholder
+ * cell, which is never written (the ingester defers its flush) and only lends its parameters.
+ */
 class DeferredCells implements CellSource {
-  /** Slots are emptied as the cells are taken, so that their sketches can be collected. */
-  readonly cells: Array<Cell | undefined> = [];
+  count = 0;
   newKeys: UnitKey[] = [];
+  private readonly placeholder: Cell;
 
-  constructor(private readonly params: HllParams) {}
+  constructor(params: HllParams) {
+    this.placeholder = { subscriptions: 0, sketch: HllSketch.empty(params) };
+  }
 
   cellFor(territory: string, facetValues: string[], line: number): Cell {
-    const cell: Cell = { subscriptions: 0, sketch: HllSketch.empty(this.params) };
-    this.cells.push(cell);
+    this.count++;
     this.newKeys.push({ territory, facetValues, line });
-    return cell;
+    return this.placeholder;
   }
 }
 
 export class UnitRunner {
   private readonly deferred: DeferredCells;
-  /** Let go of (with its key table, which holds every cell) once the cells are being taken. */
+  /** Taking units; undefined once the cells are being taken. */
   private ingester: Ingester | undefined;
+  /** The ingester whose cells are being taken (its sketches leave key by key). */
+  private taking: Ingester | undefined;
   private taken = 0;
   private unit = -1;
   private rowsBefore = 0;
@@ -124,6 +132,7 @@ export class UnitRunner {
       cells: this.deferred,
       file,
       layout,
+      deferFlush: true,
       ...(allocate !== undefined ? { allocate } : {}),
       onReject: (r) => {
         this.firstReject ??= { line: r.line, reason: r.reason };
@@ -187,9 +196,9 @@ export class UnitRunner {
 
   /** Estimated heap bytes of the local cells not taken yet. */
   cellBytes(): number {
-    let n = 0;
-    for (const cell of this.deferred.cells) if (cell !== undefined) n += CELL_OVERHEAD_BYTES + cell.sketch.estimateMemoryBytes();
-    return n;
+    const ingester = this.ingester ?? this.taking;
+    if (ingester === undefined) return 0;
+    return (this.deferred.count - this.taken) * CELL_OVERHEAD_BYTES + ingester.sketchBytes();
   }
 
   /**
@@ -197,24 +206,26 @@ export class UnitRunner {
    * input: the runner takes no more units. Each cell is dropped once its bytes are in the batch.
    */
   takeCells(limits: BatchLimits = DEFAULT_BATCH_LIMITS): CellBatch {
-    this.ingester = undefined;
-    const cells = this.deferred.cells;
+    if (this.ingester !== undefined) {
+      this.taking = this.ingester;
+      this.ingester = undefined;
+    }
+    const count = this.deferred.count;
     const first = this.taken;
     const pieces: Uint8Array[] = [];
     const subscriptions: number[] = [];
     let size = 0;
     let i = first;
-    while (i < cells.length && (i === first || (size < limits.maxBytes && i - first < limits.maxCells))) {
-      const cell = cells[i] as Cell;
+    while (i < count && (i === first || (size < limits.maxBytes && i - first < limits.maxCells))) {
+      const cell = (this.taking as Ingester).takeLocal(i++);
       const bytes = cell.sketch.toBytes();
       pieces.push(bytes);
       subscriptions.push(cell.subscriptions);
       size += bytes.length;
-      cells[i++] = undefined;
     }
     this.taken = i;
-    const last = i >= cells.length;
-    if (last) cells.length = 0;
+    const last = i >= count;
+    if (last) this.taking = undefined;
     const out = new Uint8Array(size);
     const ends = new Uint32Array(pieces.length);
     let at = 0;
