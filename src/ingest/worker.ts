@@ -5,7 +5,7 @@
  *   → { type: 'init', options, layout, params, file,     a new input, or the same one after its
  *       measureEvery }                                   cells were taken: fresh cells
  *   → { type: 'unit', unit, bytes, length }              whole rows: bytes[0, length) (transferred)
- *   ← { type: 'unit', report }
+ *   ← { type: 'unit', report, bytes }                    the unit's buffer back, for reuse
  *   → { type: 'cells', limits }                          the next batch of cells; after the first
  *   ← { type: 'cells', batch }                           request, no units until the next init
  *     … repeated until batch.last                        (buffers transferred)
@@ -38,7 +38,7 @@ port.on('message', (msg: ToWorker) => {
     } else if (msg.type === 'unit') {
       if (runner === undefined) throw new Error('unit before init');
       const report = runner.run(msg.unit, Buffer.from(msg.bytes, 0, msg.length));
-      port.postMessage({ type: 'unit', report });
+      port.postMessage({ type: 'unit', report, bytes: msg.bytes }, [msg.bytes]);
     } else {
       if (runner === undefined) throw new Error('cells before init');
       const batch = runner.takeCells(msg.limits);
