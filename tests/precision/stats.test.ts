@@ -15,6 +15,19 @@ describe('errorStats', () => {
     expect(s.p99).toBeLessThanOrEqual(0.1 + 1e-12);
   });
 
+  it('gives the 99th percentile from the numeric order, the same on every call, when magnitudes differ in the last bits', () => {
+    // ±0.009 around a truth of 1: |1.009 − 1| and |0.991 − 1| differ by ~1e-16, which mathjs'
+    // own (tolerant, randomly pivoted) selection would treat as equal and return in either order
+    const estimates = Array.from({ length: 200 }, (_, i) => (i < 190 ? 1 + (i % 7) / 1000 : i % 2 === 0 ? 1.009 : 0.991));
+    const truth = new Array<number>(200).fill(1);
+    const sorted = estimates.map((e) => Math.abs(e - 1)).sort((a, b) => a - b);
+    const index = 0.99 * 199;
+    const f = index - Math.floor(index);
+    const expected = (1 - f) * sorted[Math.floor(index)]! + f * sorted[Math.floor(index) + 1]!;
+    const seen = new Set(Array.from({ length: 50 }, () => errorStats(estimates, truth).p99));
+    expect([...seen]).toEqual([expected]);
+  });
+
   it('leaves NaN and infinite estimates out and counts them', () => {
     const s = errorStats([NaN, Infinity, 100], [100, 100, 100]);
     expect(s).toMatchObject({ trials: 1, nonFinite: 2, bias: 0, rmse: 0 });
