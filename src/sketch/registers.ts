@@ -128,6 +128,8 @@ class CompactRegisters implements RegisterState {
   }
 
   settle(): RegisterState {
+    // merged now, so that copies and unions of a settled sketch start from a sorted run
+    this.normalize();
     return this;
   }
 
