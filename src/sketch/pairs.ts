@@ -30,6 +30,36 @@ function sortPairs(pairs: Int32Array, from: number, to: number): void {
 }
 
 /**
+ * Merges two sorted runs of pairs — a[aFrom, aTo) and b[bFrom, bTo), pair indexes — into `out`
+ * from pair 0, dropping repeats (within and across the runs). Returns the pairs written.
+ */
+function mergeDistinct(a: Int32Array, aFrom: number, aTo: number, b: Int32Array, bFrom: number, bTo: number, out: Int32Array): number {
+  let i = 2 * aFrom;
+  let j = 2 * bFrom;
+  const iEnd = 2 * aTo;
+  const jEnd = 2 * bTo;
+  let n = 0;
+  while (i < iEnd || j < jEnd) {
+    let lo: number;
+    let hi: number;
+    if (j >= jEnd || (i < iEnd && !pairLess(b[j]!, b[j + 1]!, a[i]!, a[i + 1]!))) {
+      lo = a[i]!;
+      hi = a[i + 1]!;
+      i += 2;
+    } else {
+      lo = b[j]!;
+      hi = b[j + 1]!;
+      j += 2;
+    }
+    if (n > 0 && out[n - 2] === lo && out[n - 1] === hi) continue;
+    out[n] = lo;
+    out[n + 1] = hi;
+    n += 2;
+  }
+  return n >>> 1;
+}
+
+/**
  * Settles the run of `used` pairs starting at pair `base`, whose first `sorted` pairs are already
  * sorted and distinct: sorts the rest, merges, drops repeats. Returns the distinct count; the run
  * then holds them sorted.
@@ -38,58 +68,15 @@ export function settlePairs(pairs: Int32Array, base: number, sorted: number, use
   if (sorted === used) return used;
   sortPairs(pairs, base + sorted, base + used);
   if (scratch.length < 2 * used) scratch = new Int32Array(2 * Math.max(used, scratch.length));
-  const out = scratch;
-  const first = 2 * base;
-  let i = first;
-  let j = first + 2 * sorted;
-  const iEnd = j;
-  const jEnd = first + 2 * used;
-  let n = 0;
-  while (i < iEnd || j < jEnd) {
-    let lo: number;
-    let hi: number;
-    if (j >= jEnd || (i < iEnd && !pairLess(pairs[j]!, pairs[j + 1]!, pairs[i]!, pairs[i + 1]!))) {
-      lo = pairs[i]!;
-      hi = pairs[i + 1]!;
-      i += 2;
-    } else {
-      lo = pairs[j]!;
-      hi = pairs[j + 1]!;
-      j += 2;
-    }
-    if (n > 0 && out[n - 2] === lo && out[n - 1] === hi) continue;
-    out[n] = lo;
-    out[n + 1] = hi;
-    n += 2;
-  }
-  pairs.set(out.subarray(0, n), first);
-  return n >>> 1;
+  const n = mergeDistinct(pairs, base, base + sorted, pairs, base + sorted, base + used, scratch);
+  pairs.set(scratch.subarray(0, 2 * n), 2 * base);
+  return n;
 }
 
 /** The sorted, distinct union of two settled runs, in a new array of at least `capacity` pairs. */
 export function mergePairs(a: Int32Array, na: number, b: Int32Array, nb: number, capacity: number): { pairs: Int32Array; count: number } {
   const out = new Int32Array(2 * Math.max(capacity, na + nb));
-  let i = 0;
-  let j = 0;
-  let n = 0;
-  while (i < na || j < nb) {
-    let lo: number;
-    let hi: number;
-    if (j >= nb || (i < na && !pairLess(b[2 * j]!, b[2 * j + 1]!, a[2 * i]!, a[2 * i + 1]!))) {
-      lo = a[2 * i]!;
-      hi = a[2 * i + 1]!;
-      i++;
-    } else {
-      lo = b[2 * j]!;
-      hi = b[2 * j + 1]!;
-      j++;
-    }
-    if (n > 0 && out[2 * n - 2] === lo && out[2 * n - 1] === hi) continue;
-    out[2 * n] = lo;
-    out[2 * n + 1] = hi;
-    n++;
-  }
-  return { pairs: out, count: n };
+  return { pairs: out, count: mergeDistinct(a, 0, na, b, 0, nb, out) };
 }
 
 /** Largest run an EXPLICIT log of threshold T may grow to: T plus room for repeats. */

@@ -26,6 +26,23 @@ import { STATE_BYTES, TYPED_ARRAY_BYTES, type RegisterState } from './state.js';
 /** Merge buffer of the compact stores (settling is synchronous and never re-entered). */
 let scratchWords = new Uint32Array(1024);
 
+/**
+ * Merges two ascending runs of `index << 8 | value` words, a[aFrom, aTo) and b[bFrom, bTo), into
+ * `out` from 0, keeping one word per index: the largest, which holds the largest value and sorts
+ * last among its index's words. Returns the words written.
+ */
+function mergeWords(a: Uint32Array, aFrom: number, aTo: number, b: Uint32Array, bFrom: number, bTo: number, out: Uint32Array): number {
+  let i = aFrom;
+  let j = bFrom;
+  let n = 0;
+  while (i < aTo || j < bTo) {
+    const w = j >= bTo || (i < aTo && a[i]! <= b[j]!) ? a[i++]! : b[j++]!;
+    if (n > 0 && out[n - 1]! >>> 8 === w >>> 8) out[n - 1] = w;
+    else out[n++] = w;
+  }
+  return n;
+}
+
 /** Trailing zero count of a non-zero 32-bit pattern. */
 function ctz32(x: number): number {
   return 31 - Math.clz32(x & -x);
@@ -142,15 +159,7 @@ class CompactRegisters implements RegisterState {
     e.subarray(sorted, used).sort();
     if (scratchWords.length < used) scratchWords = new Uint32Array(Math.max(used, 2 * scratchWords.length));
     const out = scratchWords;
-    let i = 0;
-    let j = sorted;
-    let n = 0;
-    while (i < sorted || j < used) {
-      // same index: the larger word holds the larger value, and it sorts last
-      const w = j >= used || (i < sorted && e[i]! <= e[j]!) ? e[i++]! : e[j++]!;
-      if (n > 0 && out[n - 1]! >>> 8 === w >>> 8) out[n - 1] = w;
-      else out[n++] = w;
-    }
+    const n = mergeWords(e, 0, sorted, e, sorted, used, out);
     e.set(out.subarray(0, n));
     this.used = n;
     this.sorted = n;
@@ -179,25 +188,8 @@ class CompactRegisters implements RegisterState {
   mergeCompact(src: CompactRegisters): RegisterState {
     this.normalize();
     src.normalize();
-    const a = this.entries;
-    const b = src.entries;
     const out = new Uint32Array(Math.max(this.used + src.used, 1));
-    let i = 0;
-    let j = 0;
-    let n = 0;
-    while (i < this.used && j < src.used) {
-      const ai = a[i]! >>> 8;
-      const bj = b[j]! >>> 8;
-      if (ai < bj) out[n++] = a[i++]!;
-      else if (bj < ai) out[n++] = b[j++]!;
-      else {
-        out[n++] = a[i]! > b[j]! ? a[i]! : b[j]!; // same index: the larger word has the larger value
-        i++;
-        j++;
-      }
-    }
-    while (i < this.used) out[n++] = a[i++]!;
-    while (j < src.used) out[n++] = b[j++]!;
+    const n = mergeWords(this.entries, 0, this.used, src.entries, 0, src.used, out);
     return registersFromEntries(this.shape, out.subarray(0, n).slice());
   }
 
