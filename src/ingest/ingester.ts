@@ -72,41 +72,50 @@ export interface CellSource {
 }
 
 /**
- * Resolves the territory through the tree and takes the cube's cell. Valid keys are remembered by
- * the ingester's byte table; refused codes are remembered here, so a file full of one bad code
+ * Territory codes resolved through the tree once each: a code comes back once per platform and per
+ * worker. A code the tree refuses is remembered as its KeyProblem, so a file full of one bad code
  * (with skipInvalid) asks the tree once.
  */
-export class TreeCells implements CellSource {
-  private readonly refused = new Map<string, KeyProblem>();
-  /** Codes already resolved: a code comes back once per platform (and per spelling of a key). */
-  private readonly resolved = new Map<string, TerritoryNode>();
+export class TerritoryResolver {
+  private readonly known = new Map<string, TerritoryNode | KeyProblem>();
 
-  constructor(
-    private readonly tree: TerritoryTree,
-    private readonly cube: Cube,
-  ) {}
+  constructor(private readonly tree: TerritoryTree) {}
 
-  cellFor(territory: string, facetValues: string[]): Cell | KeyProblem {
-    const known = this.refused.get(territory);
-    if (known !== undefined) return known;
-    let node = this.resolved.get(territory);
-    if (node === undefined) {
+  resolve(code: string): TerritoryNode | KeyProblem {
+    let status = this.known.get(code);
+    if (status === undefined) {
       try {
-        node = this.tree.resolve(territory);
+        status = this.tree.resolve(code);
       } catch (e) {
         if (!isReachtreeError(e)) throw e;
-        const problem = { code: e.code, message: e.message };
-        this.refused.set(territory, problem);
-        return problem;
+        status = { code: e.code, message: e.message };
       }
-      this.resolved.set(territory, node);
+      this.known.set(code, status);
     }
-    return this.cube.cell(node, facetValues);
+    return status;
   }
 }
 
-export function isKeyProblem(x: Cell | KeyProblem): x is KeyProblem {
-  return (x as KeyProblem).code !== undefined;
+/** Resolves the territory through the tree and takes the cube's cell. Valid keys are remembered by the ingester's byte table. */
+export class TreeCells implements CellSource {
+  private readonly resolver: TerritoryResolver;
+
+  constructor(
+    tree: TerritoryTree,
+    private readonly cube: Cube,
+  ) {
+    this.resolver = new TerritoryResolver(tree);
+  }
+
+  cellFor(territory: string, facetValues: string[]): Cell | KeyProblem {
+    const node = this.resolver.resolve(territory);
+    return isKeyProblem(node) ? node : this.cube.cell(node, facetValues);
+  }
+}
+
+/** True for a refused key (a KeyProblem), false for what was found (a cell or a node). */
+export function isKeyProblem<T extends object>(x: T | KeyProblem): x is KeyProblem {
+  return (x as KeyProblem).message !== undefined;
 }
 
 export interface IngesterInit {

@@ -42,7 +42,7 @@ import type { Cube } from '../cube/index.js';
 import { ReachtreeError } from '../errors.js';
 import { HllSketch } from '../sketch/index.js';
 import type { TerritoryNode, TerritoryTree } from '../territory/index.js';
-import { emptyInputError, readHeaderRow, type ColumnLayout, type KeyProblem, type RejectedRow } from './ingester.js';
+import { TerritoryResolver, emptyInputError, isKeyProblem, readHeaderRow, type ColumnLayout, type KeyProblem, type RejectedRow } from './ingester.js';
 import type { IngestOptions } from './options.js';
 import { CsvScanner, NEED_MORE } from './scanner.js';
 import type { ByteSource } from './sources.js';
@@ -283,7 +283,7 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
     const cellBytes = pool.workers.map(() => 0);
     const reports: UnitSummary[] = [];
     const keys: KeyEntry[][] = pool.workers.map(() => []);
-    const resolved = new Map<string, TerritoryNode | KeyProblem>();
+    const resolver = new TerritoryResolver(tree);
     let stopAfter = Infinity; // default mode: no unit past the first failing one matters
     let rows = 0;
     pool.workers.forEach((w, i) => {
@@ -293,9 +293,9 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
         if (measured !== undefined) cellBytes[i] = measured;
         if (report.error !== undefined) stopAfter = Math.min(stopAfter, report.unit);
         for (const k of newKeys) {
-          const status = resolveKey(tree, resolved, k.territory);
+          const status = resolver.resolve(k.territory);
           keys[i]!.push({ ...k, unit: report.unit, status });
-          if (!options.skipInvalid && isProblem(status)) stopAfter = Math.min(stopAfter, report.unit);
+          if (!options.skipInvalid && isKeyProblem(status)) stopAfter = Math.min(stopAfter, report.unit);
         }
       };
     });
@@ -325,7 +325,7 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
           const key = workerKeys[taken + j];
           if (key === undefined) throw new Error(`ingest worker ${i} sent more cells than it reported keys (${workerKeys.length})`);
           const end = ends[j] as number;
-          if (isProblem(key.status)) {
+          if (isKeyProblem(key.status)) {
             refused.push({ key, subscriptions: subscriptions[j] as number });
           } else {
             const cell = ctx.cube.cell(key.status, key.facetValues);
@@ -418,7 +418,7 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
       const first = earliest([
         ...reports.flatMap((r) => (r?.error !== undefined ? [{ unit: r.unit, line: r.error.line, issue: r.error }] : [])),
         ...[...refused.map((r) => r.key), ...keys.flat()].flatMap((k) =>
-          isProblem(k.status)
+          isKeyProblem(k.status)
             ? [{ unit: k.unit, line: k.line, issue: { ...k.status, line: k.line, column: territoryColumn, value: k.territory } }]
             : [],
         ),
@@ -466,24 +466,6 @@ function cutPoint(data: Buffer, options: IngestOptions): { at: number; discard: 
   sc.feed(data, false);
   while (sc.next() !== NEED_MORE);
   return { at: sc.consumed, discard: sc.discarding };
-}
-
-function resolveKey(tree: TerritoryTree, cache: Map<string, TerritoryNode | KeyProblem>, territory: string): TerritoryNode | KeyProblem {
-  let status = cache.get(territory);
-  if (status === undefined) {
-    try {
-      status = tree.resolve(territory);
-    } catch (e) {
-      if (!(e instanceof ReachtreeError)) throw e;
-      status = { code: e.code, message: e.message };
-    }
-    cache.set(territory, status);
-  }
-  return status;
-}
-
-function isProblem(status: TerritoryNode | KeyProblem): status is KeyProblem {
-  return (status as TerritoryNode).parent === undefined;
 }
 
 function earliest<T extends { unit: number; line: number }>(items: T[]): T | undefined {
