@@ -21,7 +21,7 @@
 import { encodeExplicit } from './format/encode.js';
 import type { SketchShape } from './params.js';
 import { newRegisters } from './registers.js';
-import { explicitLogLimit, mergePairs, pairLess, settlePairs } from './pairs.js';
+import { explicitLogLimit, mergePairs, settlePairs } from './pairs.js';
 import { STATE_BYTES, TYPED_ARRAY_BYTES, type ExplicitLike, type RegisterState, type State } from './state.js';
 
 /** 8 pairs = 64 bytes: V8 keeps typed arrays that small on the heap, with no separate buffer. */
@@ -111,8 +111,7 @@ export class ExplicitState implements ExplicitLike {
    * promotion if more than T distinct hashes result. `source` is left alone.
    */
   unionWith(source: ExplicitLike): State {
-    const other = source as ExplicitState;
-    if (other === this) return this;
+    const other = source as ExplicitState; // never this: the facade unions a sketch with itself as a no-op
     this.normalize();
     other.normalize();
     const n = this.used + other.used;
@@ -120,24 +119,6 @@ export class ExplicitState implements ExplicitLike {
     this.pairs = merged.pairs;
     this.used = this.sorted = merged.count;
     return this.used > this.shape.threshold ? this.promote() : this;
-  }
-
-  has(lo: number, hi: number): boolean {
-    this.normalize();
-    lo |= 0;
-    hi |= 0;
-    let low = 0;
-    let high = this.used - 1;
-    const pairs = this.pairs;
-    while (low <= high) {
-      const mid = (low + high) >>> 1;
-      const mLo = pairs[2 * mid]!;
-      const mHi = pairs[2 * mid + 1]!;
-      if (mLo === lo && mHi === hi) return true;
-      if (pairLess(mLo, mHi, lo, hi)) low = mid + 1;
-      else high = mid - 1;
-    }
-    return false;
   }
 
   /** Calls `fn(lo, hi)` for every distinct hash, in ascending signed int64 order. */

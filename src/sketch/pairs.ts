@@ -10,7 +10,7 @@ const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 let scratch = new Int32Array(2 * 1024);
 
 /** Signed int64 order of two (lo, hi) pairs. */
-export function pairLess(aLo: number, aHi: number, bLo: number, bHi: number): boolean {
+function pairLess(aLo: number, aHi: number, bLo: number, bHi: number): boolean {
   return aHi < bHi || (aHi === bHi && aLo >>> 0 < bLo >>> 0);
 }
 
