@@ -181,16 +181,16 @@ const cases: Case[] = [];
   });
 }
 
-// union: a copy of the left side, merged with the right side
-{
-  const a = ourSketch(0, 100_000);
-  const b = ourSketch(50_000, 150_000);
-  const la = liteSketch(0, 100_000).output();
-  const lb = liteSketch(50_000, 150_000).output();
+// union: a copy of the left side, merged with the right side (ids [0, aEnd) ∪ [bStart, bEnd))
+function unionCase(rep: 'FULL' | 'SPARSE', aEnd: number, bStart: number, bEnd: number): void {
+  const a = ourSketch(0, aEnd);
+  const b = ourSketch(bStart, bEnd);
+  const la = liteSketch(0, aEnd).output();
+  const lb = liteSketch(bStart, bEnd).output();
   let u = a;
   let lu = HyperLogLog(LOG2M);
   cases.push({
-    name: 'union FULL ∪ FULL (copy + merge)',
+    name: `union ${rep} ∪ ${rep} (copy + merge)`,
     items: 1,
     ours: {
       fn: () => {
@@ -206,41 +206,14 @@ const cases: Case[] = [];
       },
     },
     check: () => {
-      near('FULL union', u.estimate().value, 150_000);
-      near('hyperloglog-lite union', lu.count(), 150_000);
+      is(`${rep} union`, u, rep);
+      near(`${rep} union`, u.estimate().value, bEnd);
+      near('hyperloglog-lite union', lu.count(), bEnd);
     },
   });
 }
-{
-  const a = ourSketch(0, 2000);
-  const b = ourSketch(1500, 3500);
-  const la = liteSketch(0, 2000).output();
-  const lb = liteSketch(1500, 3500).output();
-  let u = a;
-  let lu = HyperLogLog(LOG2M);
-  cases.push({
-    name: 'union SPARSE ∪ SPARSE (copy + merge)',
-    items: 1,
-    ours: {
-      fn: () => {
-        u = a.clone();
-        u.union(b);
-      },
-    },
-    theirs: {
-      fn: () => {
-        lu = HyperLogLog(LOG2M);
-        lu.merge(la);
-        lu.merge(lb);
-      },
-    },
-    check: () => {
-      is('SPARSE union', u, 'SPARSE');
-      near('SPARSE union', u.estimate().value, 3500);
-      near('hyperloglog-lite union', lu.count(), 3500);
-    },
-  });
-}
+unionCase('FULL', 100_000, 50_000, 150_000);
+unionCase('SPARSE', 2000, 1500, 3500);
 
 // estimates of a FULL sketch (hyperloglog-lite keeps running sums, so its count() is O(1))
 {
