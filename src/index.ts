@@ -30,7 +30,7 @@ export type { HllParams, Estimate, Representation } from './sketch/index.js';
 export * from './territory/index.js';
 
 // Cells and the roll-up
-export { ALL, Cube, rollUp, encodeCells, CellsDecoder, cellsHeader } from './cube/index.js';
+export { ALL, Cube, rollUp, rollUpEach, encodeCells, CellsDecoder, cellsHeader } from './cube/index.js';
 export type { Cell, CubeCell, RolledCell, CellRow } from './cube/index.js';
 
 // Ingest: files, streams, row objects; cells files
