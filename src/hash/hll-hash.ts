@@ -13,7 +13,7 @@
  */
 
 import { ReachtreeError } from '../errors.js';
-import { murmurHash3x64h1 } from './murmur3.js';
+import { murmurHash3x64h1 } from './murmur3-wasm.js';
 
 const scratch = new Uint32Array(2);
 const keyBytes = new Uint8Array(8);

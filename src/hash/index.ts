@@ -1,5 +1,5 @@
 // Public surface of the hash module: MurmurHash3 x64-128 (h1) and the hll_hash_* functions.
-export { murmurHash3x64h1 } from './murmur3.js';
+export { MurmurBatch, murmurHash3x64h1 } from './murmur3-wasm.js';
 export {
   hllHashBigint,
   hllHashBoolean,

@@ -7,10 +7,12 @@
  *   2. the (territory, facet…) bytes are looked up in a FieldKeyTable → cube cell; only a key seen
  *      for the first time is decoded to strings, resolved through the tree (once per distinct
  *      code spelling) and checked;
- *   3. the id's bytes are hashed in place with MurmurHash3 (= hll_hash_text of the UTF-8 id, seed
- *      from the options) into a reused Uint32Array, and the hash is appended to the key's sketch
- *      in the ingester's own `SketchArena` (flat arrays and shared slabs: no object is touched
- *      per row); the key's subscription count goes up by one.
+ *   3. the id's bytes are queued in a `MurmurBatch` (= hll_hash_text of the UTF-8 id, seed from
+ *      the options; a WebAssembly kernel hashing thousands of ids per call), with the key's local
+ *      id beside them; the key's subscription count goes up by one;
+ *   4. when the batch is full, and before push() returns, its hashes are appended to the keys'
+ *      sketches in the ingester's own `SketchArena` (flat arrays and shared slabs: no object is
+ *      touched per row).
  *
  * The cells of the CellSource receive what was gathered at `flush()` (done by `push(…, true)`
  * unless `deferFlush`), or key by key through `takeLocal()` (a worker sending its cells).
@@ -21,7 +23,7 @@
  */
 import { ReachtreeError, isReachtreeError, type ErrorCode } from '../errors.js';
 import { ALL, type Cell, type Cube } from '../cube/index.js';
-import { murmurHash3x64h1 } from '../hash/index.js';
+import { MurmurBatch } from '../hash/index.js';
 import { SketchArena, type HllSketch } from '../sketch/index.js';
 import type { TerritoryNode, TerritoryTree } from '../territory/index.js';
 import { FieldKeyTable } from './keytable.js';
@@ -152,12 +154,9 @@ export class Ingester {
   private readonly targets: Cell[] = [];
   private readonly deferFlush: boolean;
   private wanted = 0;
-  private readonly hash = new Uint32Array(2);
-  /**
-   * The same two words read as int32: a uint32 ≥ 2^31 is not a small integer in V8, so passing
-   * `hash[k]` on would box a heap number per row (the ingest's main garbage source).
-   */
-  private readonly hashInt = new Int32Array(this.hash.buffer);
+  /** Ids waiting to be hashed, and the local id of each one's key. */
+  private readonly batch: MurmurBatch;
+  private readonly batchKeys: Int32Array;
   private readonly options: IngestOptions;
   private readonly cells: CellSource;
   private readonly file: string;
@@ -175,6 +174,8 @@ export class Ingester {
     this.onReject = init.onReject;
     this.allocate = init.allocate;
     this.deferFlush = init.deferFlush ?? false;
+    this.batch = new MurmurBatch(this.options.hashSeed);
+    this.batchKeys = new Int32Array(this.batch.capacity);
     this.scanner = this.newScanner(init.firstLine ?? 1, init.layout === undefined);
     if (init.layout !== undefined) this.useLayout(init.layout);
   }
@@ -220,9 +221,18 @@ export class Ingester {
     const table = this.table as FieldKeyTable<number>;
     const idCol = (this.layout as ColumnLayout).id;
     const wanted = this.wanted;
-    const seed = this.options.hashSeed;
-    const h = this.hash;
-    const h32 = this.hashInt;
+    const batch = this.batch;
+    const batchKeys = this.batchKeys;
+    try {
+      this.scanRows(sc, table, idCol, wanted, batch, batchKeys);
+    } finally {
+      // Rows before an invalid one (that threw) count, as they always did.
+      this.hashBatch();
+    }
+    if (final && !this.deferFlush) this.flush();
+  }
+
+  private scanRows(sc: CsvScanner, table: FieldKeyTable<number>, idCol: number, wanted: number, batch: MurmurBatch, batchKeys: Int32Array): void {
     for (;;) {
       const r = sc.next();
       if (r === NEED_MORE) break;
@@ -250,11 +260,25 @@ export class Ingester {
         if (id < 0) continue;
       }
       if (this.checkOnly) continue;
-      murmurHash3x64h1(buf, idStart, idEnd, seed, h);
-      (this.arena as SketchArena).add(id, h32[0] as number, h32[1] as number);
+      if (!batch.add(buf, idStart, idEnd)) {
+        this.hashBatch();
+        batch.add(buf, idStart, idEnd);
+      }
+      batchKeys[batch.count - 1] = id;
       (this.subscriptions[id] as number)++;
     }
-    if (final && !this.deferFlush) this.flush();
+  }
+
+  /** Hashes the queued ids and appends each hash to its key's sketch. */
+  private hashBatch(): void {
+    const batch = this.batch;
+    const n = batch.count;
+    if (n === 0) return;
+    batch.run();
+    const arena = this.arena as SketchArena;
+    const keys = this.batchKeys;
+    for (let j = 0; j < n; j++) arena.add(keys[j] as number, batch.lo(j), batch.hi(j));
+    batch.clear();
   }
 
   /** Keys seen so far (local ids 0 … localKeys − 1, in order of first sight). */

@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { murmurHash3x64h1 } from '../../src/hash/index.js';
+import { murmurHash3x64h1 as wasmKernel } from '../../src/hash/murmur3-wasm.js';
+import { murmurHash3x64h1 as halvesReference } from '../../src/hash/murmur3.js';
+import { murmurHash3x64h1 as exported } from '../../src/hash/index.js';
 
 describe('murmurHash3x64h1', () => {
+  it('is the WebAssembly kernel in the public surface', () => {
+    expect(exported).toBe(wasmKernel);
+  });
+});
+
+// The WebAssembly kernel (used) and the 32-bit-halves JavaScript version (the readable reference)
+// meet the same specification.
+describe.each([
+  ['WebAssembly kernel', wasmKernel],
+  ['32-bit-halves reference', halvesReference],
+])('murmurHash3x64h1 (%s)', (_name, murmurHash3x64h1) => {
   it('writes h1 as (low, high) unsigned halves: "hello" → 0xcbd8a7b341bd9b02', () => {
     const out = new Uint32Array(2);
     murmurHash3x64h1(new TextEncoder().encode('hello'), 0, 5, 0, out);
@@ -31,7 +44,32 @@ describe('murmurHash3x64h1', () => {
       }
     }
   });
+
+  it('reads every byte unsigned and hashes ranges at any offset of any array (seeded fuzz against BigInt)', () => {
+    let state = 12345;
+    const next = (): number => (state = (Math.imul(state, 1103515245) + 12345) >>> 0);
+    const bytes = new Uint8Array(4096);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = next() >>> 24;
+    const out = new Uint32Array(2);
+    for (let n = 0; n < 300; n++) {
+      const start = next() % 1000;
+      const len = next() % (n % 10 === 0 ? 3000 : 200);
+      const view = bytes.subarray(next() % 7); // a byteOffset other than 0
+      const seed = next() | 0;
+      murmurHash3x64h1(view, start, start + len, seed, out);
+      expect((BigInt(out[1]!) << 32n) | BigInt(out[0]!)).toBe(referenceH1(view.subarray(start, start + len), seed));
+    }
+  });
+
+  it('hashes an id longer than 64 KiB (the kernel memory grows)', () => {
+    const big = new Uint8Array(200_000).map((_, i) => (i * 31) & 0xff);
+    const out = new Uint32Array(2);
+    murmurHash3x64h1(big, 5, big.length - 3, 0, out);
+    expect((BigInt(out[1]!) << 32n) | BigInt(out[0]!)).toBe(referenceH1(big.subarray(5, big.length - 3), 0));
+  });
 });
+
+export { referenceH1 };
 
 // --- an obviously-correct (slow) BigInt version of MurmurHash3_x64_128, lane h1 ---------------
 const MASK = (1n << 64n) - 1n;
