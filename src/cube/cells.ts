@@ -158,7 +158,7 @@ export class CellsDecoder {
     this.checkParams(sketch.params, file, line);
     const cube = this.ensureCube();
     const cell = cube.cell(node, facetValues);
-    cell.sketch.union(sketch);
+    cell.sketch.absorb(sketch);
     cell.subscriptions += Number(subsText);
     this.rows++;
   }

@@ -304,7 +304,7 @@ export class Ingester {
       const { sketch, subscriptions } = this.takeLocal(id);
       if (subscriptions === 0) continue;
       const cell = this.targets[id] as Cell;
-      cell.sketch.union(sketch);
+      cell.sketch.absorb(sketch);
       cell.subscriptions += subscriptions;
     }
   }

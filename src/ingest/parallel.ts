@@ -329,7 +329,7 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
             refused.push({ key, subscriptions: subscriptions[j] as number });
           } else {
             const cell = ctx.cube.cell(key.status, key.facetValues);
-            cell.sketch.union(HllSketch.fromBytes(bytes.subarray(start, end)));
+            cell.sketch.absorb(HllSketch.fromBytes(bytes.subarray(start, end)));
             cell.subscriptions += subscriptions[j] as number;
           }
           start = end;

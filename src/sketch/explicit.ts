@@ -57,6 +57,20 @@ export class ExplicitState implements ExplicitLike {
     return s;
   }
 
+  /**
+   * An EXPLICIT state adopting `count` pairs that are already distinct and in ascending signed
+   * order, at most T of them (a decoded body: the decoder checks exactly that). Not copied, not
+   * sorted again.
+   */
+  static fromSortedPairs(shape: SketchShape, pairs: Int32Array, count: number): ExplicitState {
+    let log = pairs;
+    if (log.length < 2 * INITIAL_PAIRS) {
+      log = new Int32Array(2 * INITIAL_PAIRS);
+      log.set(pairs.subarray(0, 2 * count));
+    }
+    return new ExplicitState(shape, log, count, count);
+  }
+
   /** Distinct hashes held. Only meaningful once settled (the facade settles before reading). */
   get count(): number {
     this.normalize();

@@ -64,7 +64,7 @@ export class HllSketch {
       case 'EMPTY':
         return new HllSketch(new EmptyState(shape));
       case 'EXPLICIT':
-        return new HllSketch(ExplicitState.fromPairs(shape, d.pairs, d.count));
+        return new HllSketch(ExplicitState.fromSortedPairs(shape, d.pairs, d.count));
       case 'SPARSE':
         return new HllSketch(registersFromEntries(shape, d.entries));
       case 'FULL':
@@ -120,6 +120,20 @@ export class HllSketch {
     checkUnionParams(this.params, other.params);
     if (other === this) return; // x ∪ x = x (and a state must not read itself while it grows)
     this.rep = unionStates(this.settled(), other.settled()).settle();
+  }
+
+  /**
+   * `union(other)` for a sketch the caller gives up (freshly decoded or gathered): an EMPTY sketch
+   * takes over other's state instead of copying it — the first merge into every new cube cell.
+   * `other` is EMPTY afterwards.
+   */
+  absorb(other: HllSketch): void {
+    checkUnionParams(this.params, other.params);
+    if (other === this) return;
+    const mine = this.settled();
+    const theirs = other.settled();
+    this.rep = mine.kind === 'EMPTY' ? theirs : unionStates(mine, theirs).settle();
+    other.rep = new EmptyState(theirs.shape);
   }
 
   clone(): HllSketch {

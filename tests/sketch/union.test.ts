@@ -168,6 +168,25 @@ describe.each(SETTINGS)('union › properties for every pair of representations,
     });
   }
 
+  it('absorb gives the bytes of union for every pair, takes the state of a given-up sketch and empties it', () => {
+    for (const x of all) {
+      for (const y of all) {
+        const dest = x.sketch.clone();
+        const given = y.sketch.clone();
+        dest.absorb(given);
+        expect(dest.toHex()).toBe(union(x.sketch, y.sketch).toHex());
+        expect(given.representation).toBe('EMPTY');
+      }
+    }
+    // into an EMPTY sketch: the state itself moves over, later adds to the source cannot reach it
+    const y = all.find((s) => s.name === 'EXPLICIT' || s.name === 'FULL')!;
+    const empty = HllSketch.empty(params);
+    const given = y.sketch.clone();
+    empty.absorb(given);
+    addHalves(given, randomHashes(prng(2), 500));
+    expect(empty.toHex()).toBe(y.sketch.toHex());
+  });
+
   it('is associative for every triple of representations', () => {
     for (const x of all) {
       for (const y of all) {
