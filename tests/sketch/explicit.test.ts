@@ -86,5 +86,14 @@ describe('EXPLICIT', () => {
     expect(s.toHex()).toBe(before);
     expect(s.estimate().value).toBe(100);
   });
-});
 
+  it('decoded from bytes, takes further adds like the sketch it was written from (small and near-T bodies)', () => {
+    for (const n of [1, 7, 150]) {
+      const written = buildUsers({ log2m: 11 }, 1, n);
+      const decoded = HllSketch.fromBytes(written.toBytes());
+      addUsers(written, Math.max(1, n - 3), n + 20); // repeats and new ids, past T for n = 150
+      addUsers(decoded, Math.max(1, n - 3), n + 20);
+      expect(decoded.toHex()).toBe(written.toHex());
+    }
+  });
+});
