@@ -7,9 +7,10 @@
  *   2. the (territory, facet…) bytes are looked up in a FieldKeyTable → cube cell; only a key seen
  *      for the first time is decoded to strings, resolved through the tree (once per distinct
  *      code spelling) and checked;
- *   3. the id's bytes are queued in a `MurmurBatch` (= hll_hash_text of the UTF-8 id, seed from
- *      the options; a WebAssembly kernel hashing thousands of ids per call), with the key's local
- *      id beside them; the key's subscription count goes up by one;
+ *   3. the id is queued in a `MurmurBatch` (= hll_hash_text of the UTF-8 id, seed from the
+ *      options; a WebAssembly kernel hashing thousands of ids per call), with the key's local id
+ *      beside it — by position, as each chunk was staged in the kernel's memory first (one copy
+ *      per chunk instead of one per id); the key's subscription count goes up by one;
  *   4. when the batch is full, and before push() returns, its hashes are appended to the keys'
  *      sketches in the ingester's own `SketchArena` (flat arrays and shared slabs: no object is
  *      touched per row).
@@ -23,7 +24,7 @@
  */
 import { ReachtreeError, isReachtreeError, type ErrorCode } from '../errors.js';
 import { ALL, type Cell, type Cube } from '../cube/index.js';
-import { MurmurBatch } from '../hash/index.js';
+import { MurmurBatch, murmurHash3x64h1 } from '../hash/index.js';
 import { SketchArena, type HllSketch } from '../sketch/index.js';
 import type { TerritoryNode, TerritoryTree } from '../territory/index.js';
 import { FieldKeyTable } from './keytable.js';
@@ -157,6 +158,7 @@ export class Ingester {
   /** Ids waiting to be hashed, and the local id of each one's key. */
   private readonly batch: MurmurBatch;
   private readonly batchKeys: Int32Array;
+  private readonly longHash = new Uint32Array(2);
   private readonly options: IngestOptions;
   private readonly cells: CellSource;
   private readonly file: string;
@@ -214,6 +216,8 @@ export class Ingester {
     this.bytes += chunk.length;
     const sc = this.scanner;
     sc.feed(chunk, final);
+    const staged = this.checkOnly ? undefined : this.batch.stage(sc.input);
+    if (staged !== undefined) sc.useCopy(staged);
     if (this.table === undefined && !this.readHeader()) {
       if (final) throw emptyInputError(this.options, this.file);
       return;
@@ -224,7 +228,7 @@ export class Ingester {
     const batch = this.batch;
     const batchKeys = this.batchKeys;
     try {
-      this.scanRows(sc, table, idCol, wanted, batch, batchKeys);
+      this.scanRows(sc, table, idCol, wanted, staged, batch, batchKeys);
     } finally {
       // Rows before an invalid one (that threw) count, as they always did.
       this.hashBatch();
@@ -232,7 +236,15 @@ export class Ingester {
     if (final && !this.deferFlush) this.flush();
   }
 
-  private scanRows(sc: CsvScanner, table: FieldKeyTable<number>, idCol: number, wanted: number, batch: MurmurBatch, batchKeys: Int32Array): void {
+  private scanRows(
+    sc: CsvScanner,
+    table: FieldKeyTable<number>,
+    idCol: number,
+    wanted: number,
+    staged: Uint8Array | undefined,
+    batch: MurmurBatch,
+    batchKeys: Int32Array,
+  ): void {
     for (;;) {
       const r = sc.next();
       if (r === NEED_MORE) break;
@@ -260,12 +272,21 @@ export class Ingester {
         if (id < 0) continue;
       }
       if (this.checkOnly) continue;
-      if (!batch.add(buf, idStart, idEnd)) {
-        this.hashBatch();
-        batch.add(buf, idStart, idEnd);
-      }
-      batchKeys[batch.count - 1] = id;
       (this.subscriptions[id] as number)++;
+      // A row is in the staged copy unless the scanner had to rebuild it (quoted fields).
+      const queued = buf === staged ? batch.addStaged(idStart, idEnd) : batch.add(buf, idStart, idEnd);
+      if (queued) {
+        batchKeys[batch.count - 1] = id;
+        continue;
+      }
+      this.hashBatch(); // full
+      if (buf === staged ? batch.addStaged(idStart, idEnd) : batch.add(buf, idStart, idEnd)) {
+        batchKeys[batch.count - 1] = id;
+      } else {
+        // longer than a batch holds (ids of hundreds of KiB): hashed on its own
+        murmurHash3x64h1(buf, idStart, idEnd, this.options.hashSeed, this.longHash);
+        (this.arena as SketchArena).add(id, this.longHash[0]! | 0, this.longHash[1]! | 0);
+      }
     }
   }
 

@@ -173,6 +173,20 @@ export class CsvScanner {
     return this.base + this.pos;
   }
 
+  /** The bytes being scanned since the last feed() (the chunk, or a kept row and the chunk): row offsets index into it. */
+  get input(): Uint8Array {
+    return this.work.subarray(0, this.end);
+  }
+
+  /**
+   * Scans an identical copy of `input` from now on, e.g. one placed where a hash kernel reads ids
+   * in place. The copy must stay unchanged until next() returns NEED_MORE.
+   */
+  useCopy(copy: Uint8Array): void {
+    if (copy.length !== this.end) throw new RangeError(`useCopy: the copy has ${copy.length} bytes, the input ${this.end}`);
+    this.work = copy;
+  }
+
   /**
    * Hands the next chunk to the scanner. The chunk is only read, and only until next() returns
    * NEED_MORE (an unfinished row is copied then), so the caller may reuse it afterwards. Call

@@ -38,17 +38,32 @@ describe('MurmurBatch', () => {
     expect([byData.lo(0), byData.hi(0)]).toEqual(reference(bytes, 10, 50, 0));
   });
 
-  it('takes an id larger than its data area when it is empty (the memory grows)', () => {
-    const big = sample(300_000);
+  it('refuses an id longer than its whole id region, even when empty', () => {
+    const big = sample(3000);
     const batch = new MurmurBatch(7, 16, 1024);
-    expect(batch.add(big, 1, 1 + 20)).toBe(true);
-    expect(batch.add(big, 0, big.length)).toBe(false);
-    batch.clear();
-    expect(batch.add(big, 0, big.length)).toBe(true);
-    expect(batch.add(big, 3, 50)).toBe(true);
+    expect(batch.add(big, 0, 2000)).toBe(false);
+    expect(batch.count).toBe(0);
+    expect(batch.add(big, 0, 1000)).toBe(true);
+  });
+
+  it('hashes ids in place in a staged chunk, beside copied ones, and takes a bigger chunk later (the memory grows)', () => {
+    const bytes = sample(200_000);
+    const batch = new MurmurBatch(3, 64, 1024);
+    const small = batch.stage(bytes.subarray(0, 500));
+    expect(small).toEqual(bytes.subarray(0, 500));
+    expect([batch.addStaged(10, 74), batch.add(bytes, 600, 650), batch.addStaged(0, 500)]).toEqual([true, true, true]);
     batch.run();
-    expect([batch.lo(0), batch.hi(0)]).toEqual(reference(big, 0, big.length, 7));
-    expect([batch.lo(1), batch.hi(1)]).toEqual(reference(big, 3, 50, 7));
+    expect([batch.lo(0), batch.hi(0)]).toEqual(reference(bytes, 10, 74, 3));
+    expect([batch.lo(1), batch.hi(1)]).toEqual(reference(bytes, 600, 650, 3));
+    expect([batch.lo(2), batch.hi(2)]).toEqual(reference(bytes, 0, 500, 3));
+    expect(() => batch.stage(bytes)).toThrow(/run and clear/);
+    batch.clear();
+    const big = batch.stage(bytes.subarray(1000, 150_000));
+    expect(big.length).toBe(149_000);
+    expect([batch.addStaged(148_900, 149_000), batch.add(bytes, 5, 900)]).toEqual([true, true]);
+    batch.run();
+    expect([batch.lo(0), batch.hi(0)]).toEqual(reference(bytes, 149_900, 150_000, 3));
+    expect([batch.lo(1), batch.hi(1)]).toEqual(reference(bytes, 5, 900, 3));
   });
 
   it('keeps batches apart: each has a kernel and memory of its own', () => {

@@ -47,6 +47,18 @@ describe('Ingester', () => {
     }
   });
 
+  it('hashes quoted ids (rebuilt by the scanner) and ids longer than a hash batch holds like any other', () => {
+    const long = 'L'.repeat(300_000);
+    const ids = ['plain-1', 'u,1', 'say "hi"', long, 'plain-2'];
+    const csv = 'subscriber_id,platform,territory\nplain-1,vk,44701000\n"u,1",vk,44701000\n"say ""hi""",vk,44701000\n' + long + ',vk,44701000\nplain-2,vk,44701000\n';
+    const cells = new MapCells();
+    const ing = new Ingester({ options: resolveIngestOptions(), cells, file: 'in.csv' });
+    ing.push(enc.encode(csv), true);
+    const cell = cells.cells.get('44701000|vk')!;
+    expect(cell.subscriptions).toBe(5);
+    expect(cell.sketch.toBytes()).toEqual(expected(ids).toBytes());
+  });
+
   it('keeps the rows before an invalid one when it stops there (default mode)', () => {
     const cells = new MapCells();
     const ing = new Ingester({ options: resolveIngestOptions(), cells, file: 'in.csv', deferFlush: true });
