@@ -259,9 +259,10 @@ export class MurmurBatch {
 
   /**
    * Copies `bytes` into the kernel's memory (the batch must be empty) and returns the copy, a
-   * view that stays valid until the next `stage`. Ids inside it are added with `addStaged`.
+   * view made by `view` (e.g. Node's Buffer.from, whose indexOf is a memchr) that stays valid
+   * until the next `stage`. Ids inside it are added with `addStaged`.
    */
-  stage(bytes: Uint8Array): Uint8Array {
+  stage(bytes: Uint8Array, view: (buffer: ArrayBuffer, byteOffset: number, length: number) => Uint8Array = (b, o, n) => new Uint8Array(b, o, n)): Uint8Array {
     if (this.count > 0) throw new Error('MurmurBatch.stage: run and clear the batch first');
     if (bytes.length > this.stageCapacity) {
       this.stageCapacity = Math.max(bytes.length, 2 * this.stageCapacity);
@@ -269,7 +270,7 @@ export class MurmurBatch {
     }
     const k = this.kernel;
     k.mem8.set(bytes, this.stageAt);
-    return k.mem8.subarray(this.stageAt, this.stageAt + bytes.length);
+    return view(k.mem8.buffer as ArrayBuffer, this.stageAt, bytes.length);
   }
 
   /** Adds the id at `[start, end)` of the staged copy; false (nothing added) when the batch is full. */

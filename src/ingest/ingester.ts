@@ -121,6 +121,13 @@ export function isKeyProblem<T extends object>(x: T | KeyProblem): x is KeyProbl
   return (x as KeyProblem).message !== undefined;
 }
 
+/** How arrays of the chunks' class are made (Node: `BUFFER_CHUNKS`): its methods (e.g. Buffer's indexOf) are what the scanner uses. */
+export interface ChunkClass {
+  allocate(n: number): Uint8Array;
+  /** A view of `length` bytes of `buffer` from `byteOffset`, not a copy. */
+  view(buffer: ArrayBuffer, byteOffset: number, length: number): Uint8Array;
+}
+
 export interface IngesterInit {
   readonly options: IngestOptions;
   /** Where cells come from (e.g. `new TreeCells(tree, cube)`). */
@@ -129,8 +136,8 @@ export interface IngesterInit {
   readonly file: string;
   /** Called for each invalid row when options.skipInvalid; may throw to stop the run. */
   readonly onReject?: (row: RejectedRow) => void;
-  /** Allocator of the chunks' class (Node: Buffer.allocUnsafe), see ScannerOptions.allocate. */
-  readonly allocate?: (n: number) => Uint8Array;
+  /** The class of the chunks (Node: Buffer), for the scanner's own buffers and the staged copies. */
+  readonly chunks?: ChunkClass;
   /** For a byte range of a file: the layout from the file's header (the range has none). */
   readonly layout?: ColumnLayout;
   /** Line number of the range's first byte (with `layout`). */
@@ -162,7 +169,7 @@ export class Ingester {
   private readonly options: IngestOptions;
   private readonly cells: CellSource;
   private readonly file: string;
-  private readonly allocate: ((n: number) => Uint8Array) | undefined;
+  private readonly chunks: ChunkClass | undefined;
   /** The invalid row that made push() throw (default mode), for callers that re-locate it. */
   lastIssue: RowIssue | undefined;
   /** Skip hashing and cell updates: only find invalid rows (the parallel path's rejects pass). */
@@ -174,7 +181,7 @@ export class Ingester {
     this.cells = init.cells;
     this.file = init.file;
     this.onReject = init.onReject;
-    this.allocate = init.allocate;
+    this.chunks = init.chunks;
     this.deferFlush = init.deferFlush ?? false;
     this.batch = new MurmurBatch(this.options.hashSeed);
     this.batchKeys = new Int32Array(this.batch.capacity);
@@ -202,7 +209,7 @@ export class Ingester {
       maxRowBytes: this.options.maxRowBytes,
       firstLine,
       stripBom,
-      ...(this.allocate !== undefined ? { allocate: this.allocate } : {}),
+      ...(this.chunks !== undefined ? { allocate: this.chunks.allocate } : {}),
     });
   }
 
@@ -216,7 +223,7 @@ export class Ingester {
     this.bytes += chunk.length;
     const sc = this.scanner;
     sc.feed(chunk, final);
-    const staged = this.checkOnly ? undefined : this.batch.stage(sc.input);
+    const staged = this.checkOnly ? undefined : this.batch.stage(sc.input, this.chunks?.view);
     if (staged !== undefined) sc.useCopy(staged);
     if (this.table === undefined && !this.readHeader()) {
       if (final) throw emptyInputError(this.options, this.file);

@@ -45,7 +45,7 @@ import type { TerritoryNode, TerritoryTree } from '../territory/index.js';
 import { TerritoryResolver, emptyInputError, isKeyProblem, readHeaderRow, type ColumnLayout, type KeyProblem, type RejectedRow } from './ingester.js';
 import type { IngestOptions } from './options.js';
 import { CsvScanner, NEED_MORE } from './scanner.js';
-import type { ByteSource } from './sources.js';
+import { BUFFER_CHUNKS, type ByteSource } from './sources.js';
 import { DEFAULT_BATCH_LIMITS, type BatchLimits, type CellBatch, type UnitKey, type UnitReport } from './units.js';
 import type { ToWorker } from './worker.js';
 
@@ -57,7 +57,6 @@ const DEFAULT_CELL_BUDGET = 128 << 20;
 const QUOTE = 0x22;
 const LF = 0x0a;
 const EMPTY = Buffer.alloc(0);
-const allocate = (n: number): Uint8Array => Buffer.allocUnsafe(n);
 
 type FromWorker =
   | { type: 'unit'; report: UnitReport; bytes: ArrayBuffer }
@@ -244,7 +243,7 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
 
   try {
     // ---- header, read here so every worker gets the layout ----
-    const head = new CsvScanner({ delimiter: options.delimiterByte, maxRowBytes: options.maxRowBytes, allocate });
+    const head = new CsvScanner({ delimiter: options.delimiterByte, maxRowBytes: options.maxRowBytes, allocate: BUFFER_CHUNKS.allocate });
     const seen: Buffer[] = [];
     let layout: ColumnLayout | undefined;
     while (layout === undefined) {
@@ -462,7 +461,7 @@ function cutPoint(data: Buffer, options: IngestOptions): { at: number; discard: 
     // One open line: over-long once it passes maxRowBytes (the worker rejects it; drop its rest).
     return data.length > options.maxRowBytes ? { at: data.length, discard: true } : { at: 0, discard: false };
   }
-  const sc = new CsvScanner({ delimiter: options.delimiterByte, maxRowBytes: options.maxRowBytes, stripBom: false, wanted: 1, allocate });
+  const sc = new CsvScanner({ delimiter: options.delimiterByte, maxRowBytes: options.maxRowBytes, stripBom: false, wanted: 1, allocate: BUFFER_CHUNKS.allocate });
   sc.feed(data, false);
   while (sc.next() !== NEED_MORE);
   return { at: sc.consumed, discard: sc.discarding };

@@ -27,7 +27,7 @@ import { ProgressReporter, type IngestSummary, type ProgressSink } from './progr
 import { csvField } from '../csv.js';
 import { RejectsWriter } from './rejects.js';
 import { ingestSourceParallel, WorkerPool } from './parallel.js';
-import { openSource, streamSource, type ByteSource } from './sources.js';
+import { BUFFER_CHUNKS, openSource, streamSource, type ByteSource } from './sources.js';
 
 export interface IngestResult {
   readonly cube: Cube;
@@ -42,7 +42,6 @@ export interface IngestIo {
   readonly cube?: Cube;
 }
 
-const allocate = (n: number): Uint8Array => Buffer.allocUnsafe(n);
 const EMPTY = Buffer.alloc(0);
 
 /** Ingests CSV files ('-' = stdin; plain or gzip) in order into one cube. */
@@ -117,7 +116,7 @@ async function run(inputs: readonly Input[], tree: TerritoryTree, options: Inges
         bytes += outcome.bytes;
         continue;
       }
-      const ingester = new Ingester({ options, cells: new TreeCells(tree, cube), file: source.name, onReject: (r) => session.add(r), allocate });
+      const ingester = new Ingester({ options, cells: new TreeCells(tree, cube), file: source.name, onReject: (r) => session.add(r), chunks: BUFFER_CHUNKS });
       for await (const chunk of source) {
         ingester.push(chunk, false);
         await session.flush();
@@ -146,7 +145,7 @@ async function run(inputs: readonly Input[], tree: TerritoryTree, options: Inges
 
 /** The rejects pass after a parallel run: every invalid row, in file order, into the session. */
 async function checkRows(source: ByteSource, tree: TerritoryTree, cube: Cube, options: IngestOptions, session: RejectSession): Promise<void> {
-  const checker = new Ingester({ options, cells: new TreeCells(tree, cube), file: source.name, onReject: (r) => session.add(r), allocate });
+  const checker = new Ingester({ options, cells: new TreeCells(tree, cube), file: source.name, onReject: (r) => session.add(r), chunks: BUFFER_CHUNKS });
   checker.checkOnly = true;
   for await (const chunk of source) {
     checker.push(chunk, false);

@@ -15,9 +15,16 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { ReachtreeError } from '../errors.js';
+import type { ChunkClass } from './ingester.js';
 
 /** How stdin is named in messages and rejects. */
 export const STDIN_NAME = '<stdin>';
+
+/** Chunks as Node Buffers, the class every source here yields (Buffer's indexOf is a memchr; a plain Uint8Array's is 2–3× slower). */
+export const BUFFER_CHUNKS: ChunkClass = Object.freeze({
+  allocate: (n: number): Uint8Array => Buffer.allocUnsafe(n),
+  view: (buffer: ArrayBuffer, byteOffset: number, length: number): Uint8Array => Buffer.from(buffer, byteOffset, length),
+});
 
 export interface ByteSource extends AsyncIterable<Buffer> {
   /** The path as given, or `<stdin>`, or the caller's name for a stream. */

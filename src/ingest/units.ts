@@ -24,7 +24,7 @@
 import type { Cell } from '../cube/index.js';
 import { isReachtreeError } from '../errors.js';
 import { HllSketch, type HllParams } from '../sketch/index.js';
-import { Ingester, type CellSource, type ColumnLayout, type RowIssue } from './ingester.js';
+import { Ingester, type CellSource, type ChunkClass, type ColumnLayout, type RowIssue } from './ingester.js';
 import type { IngestOptions } from './options.js';
 
 /** A key seen for the first time (by this worker), at `line` of the current unit. */
@@ -52,8 +52,8 @@ export interface UnitReport {
 }
 
 export interface UnitRunnerExtras {
-  /** Allocator of the chunks' class (Node: Buffer.allocUnsafe), see ScannerOptions.allocate. */
-  readonly allocate?: (n: number) => Uint8Array;
+  /** The class of the chunks (Node: `BUFFER_CHUNKS`), see IngesterInit.chunks. */
+  readonly chunks?: ChunkClass;
   /** Measure the cells' heap after a unit once this many unit bytes passed since the last time (default: never). */
   readonly measureEvery?: number;
 }
@@ -124,7 +124,7 @@ export class UnitRunner {
   private sinceMeasured = 0;
 
   constructor(options: IngestOptions, layout: ColumnLayout, params: HllParams, file: string, extras: UnitRunnerExtras = {}) {
-    const { allocate, measureEvery = Infinity } = extras;
+    const { chunks, measureEvery = Infinity } = extras;
     this.measureEvery = measureEvery;
     this.deferred = new DeferredCells(params);
     this.ingester = new Ingester({
@@ -133,7 +133,7 @@ export class UnitRunner {
       file,
       layout,
       deferFlush: true,
-      ...(allocate !== undefined ? { allocate } : {}),
+      ...(chunks !== undefined ? { chunks } : {}),
       onReject: (r) => {
         this.firstReject ??= { line: r.line, reason: r.reason };
       },

@@ -18,6 +18,7 @@ import { parentPort } from 'node:worker_threads';
 import type { HllParams } from '../sketch/index.js';
 import type { ColumnLayout } from './ingester.js';
 import type { IngestOptions } from './options.js';
+import { BUFFER_CHUNKS } from './sources.js';
 import { UnitRunner, type BatchLimits } from './units.js';
 
 export type ToWorker =
@@ -29,12 +30,11 @@ const port = parentPort;
 if (port === null) throw new Error('worker.ts must run in a worker thread');
 
 let runner: UnitRunner | undefined;
-const allocate = (n: number): Uint8Array => Buffer.allocUnsafe(n);
 
 port.on('message', (msg: ToWorker) => {
   try {
     if (msg.type === 'init') {
-      runner = new UnitRunner(msg.options, msg.layout, msg.params, msg.file, { allocate, measureEvery: msg.measureEvery });
+      runner = new UnitRunner(msg.options, msg.layout, msg.params, msg.file, { chunks: BUFFER_CHUNKS, measureEvery: msg.measureEvery });
     } else if (msg.type === 'unit') {
       if (runner === undefined) throw new Error('unit before init');
       const report = runner.run(msg.unit, Buffer.from(msg.bytes, 0, msg.length));
