@@ -38,7 +38,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Cube } from '../cube/index.js';
+import type { Cell, Cube } from '../cube/index.js';
 import { ReachtreeError } from '../errors.js';
 import { HllSketch } from '../sketch/index.js';
 import type { TerritoryNode, TerritoryTree } from '../territory/index.js';
@@ -221,6 +221,8 @@ type UnitSummary = Omit<UnitReport, 'newKeys' | 'cellBytes'>;
 interface KeyEntry extends UnitKey {
   readonly unit: number;
   readonly status: TerritoryNode | KeyProblem;
+  /** The cube's cell of a valid key, looked up when the key is reported (while the workers run), not in the serial merge. */
+  readonly cell: Cell | undefined;
 }
 
 /** Ingests one source with the pool into ctx.cube; throws the first invalid row in default mode. */
@@ -293,7 +295,8 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
         if (report.error !== undefined) stopAfter = Math.min(stopAfter, report.unit);
         for (const k of newKeys) {
           const status = resolver.resolve(k.territory);
-          keys[i]!.push({ ...k, unit: report.unit, status });
+          const cell = isKeyProblem(status) ? undefined : ctx.cube.cell(status, k.facetValues);
+          keys[i]!.push({ ...k, unit: report.unit, status, cell });
           if (!options.skipInvalid && isKeyProblem(status)) stopAfter = Math.min(stopAfter, report.unit);
         }
       };
@@ -324,10 +327,10 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
           const key = workerKeys[taken + j];
           if (key === undefined) throw new Error(`ingest worker ${i} sent more cells than it reported keys (${workerKeys.length})`);
           const end = ends[j] as number;
-          if (isKeyProblem(key.status)) {
+          const cell = key.cell;
+          if (cell === undefined) {
             refused.push({ key, subscriptions: subscriptions[j] as number });
           } else {
-            const cell = ctx.cube.cell(key.status, key.facetValues);
             cell.sketch.absorb(HllSketch.fromBytes(bytes.subarray(start, end)));
             cell.subscriptions += subscriptions[j] as number;
           }
