@@ -33,7 +33,8 @@
  * Between inputs the workers start over with fresh cells (`init`), so the same holds per input.
  * Each worker would still end up holding nearly the whole cube (every key occurs everywhere in
  * the file), N copies of it; so workers report their cells' estimated heap every few units, and
- * one that outgrows its share of `cellBudget` hands its cells over mid-input and starts afresh.
+ * one that outgrows its share of `cellBudget` hands its cells over mid-input and goes on with
+ * empty cells under the same keys (which it does not report again: the reader keeps them).
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -94,11 +95,14 @@ class PoolWorker {
     this.worker.postMessage(msg, transfer);
   }
 
-  /** The worker's next batch of cells; the first request ends its input. One request at a time. */
-  nextCells(limits: BatchLimits): Promise<CellBatch> {
+  /**
+   * The worker's next batch of cells; the first request ends its input unless `keep` (a hand-over
+   * mid-input: it goes on with the same keys afterwards). One request at a time.
+   */
+  nextCells(limits: BatchLimits, keep: boolean): Promise<CellBatch> {
     return new Promise((resolve, reject) => {
       this.cellsWaiter = { resolve, reject };
-      this.post({ type: 'cells', limits });
+      this.post({ type: 'cells', limits, keep });
     });
   }
 
@@ -306,18 +310,18 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
     const limits = ctx.batchLimits ?? DEFAULT_BATCH_LIMITS;
     /** Cells of keys the tree refused, with their rows (rejected); kept past the merge for the error and reject checks. */
     const refused: Array<{ key: KeyEntry; subscriptions: number }> = [];
-    const drain = async (i: number): Promise<void> => {
+    const drain = async (i: number, keep: boolean): Promise<void> => {
       const w = pool.workers[i] as PoolWorker;
       const workerKeys = keys[i] as KeyEntry[];
-      keys[i] = [];
+      if (!keep) keys[i] = [];
       cellBytes[i] = 0;
       let taken = 0;
-      let pending = w.nextCells(limits);
+      let pending = w.nextCells(limits, keep);
       for (;;) {
         const batch = await pending;
         if (!batch.last) {
           // The worker serialises the next batch while this one merges.
-          pending = w.nextCells(limits);
+          pending = w.nextCells(limits, keep);
           pending.catch(() => undefined); // awaited below, unless this merge throws first
         }
         if (batch.first !== taken) throw new Error(`ingest worker ${i} sent cells from ${batch.first}, expected ${taken}`);
@@ -328,7 +332,9 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
           if (key === undefined) throw new Error(`ingest worker ${i} sent more cells than it reported keys (${workerKeys.length})`);
           const end = ends[j] as number;
           const cell = key.cell;
-          if (cell === undefined) {
+          if (subscriptions[j] === 0) {
+            // no rows since the last hand-over: an EMPTY sketch
+          } else if (cell === undefined) {
             refused.push({ key, subscriptions: subscriptions[j] as number });
           } else {
             cell.sketch.absorb(HllSketch.fromBytes(bytes.subarray(start, end)));
@@ -342,22 +348,32 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
       if (taken !== workerKeys.length) throw new Error(`ingest worker ${i} sent ${taken} cells for ${workerKeys.length} keys`);
     };
     /**
-     * Mid-input: a worker whose cells outgrew its share of the budget finishes its units, hands
-     * its cells over and starts afresh on the same input. Its keys are then reported again where
-     * it next sees them; that changes no count (each cell has its own rows) and no first sighting.
+     * Mid-input: a worker whose cells outgrew its share of the budget hands them over, one worker at
+     * a time, while every worker — that one too, between its batches — goes on taking units. It
+     * keeps its keys (not reported again); each cell is empty once taken.
      */
-    const relieve = async (): Promise<void> => {
-      for (let i = cellBytes.findIndex((n) => n > budget); i >= 0; i = cellBytes.findIndex((n) => n > budget)) {
-        const w = pool.workers[i] as PoolWorker;
-        while (w.inFlight > 0) await pool.nextEvent();
-        await drain(i);
-        w.post(init);
-      }
+    let handOver: Promise<void> | undefined;
+    let handOverFailure: unknown;
+    const relieve = (): void => {
+      if (handOverFailure !== undefined) throw handOverFailure;
+      if (handOver !== undefined) return;
+      const i = cellBytes.findIndex((n) => n > budget);
+      if (i < 0) return;
+      handOver = drain(i, true).then(
+        () => {
+          cellBytes[i] = 0; // reports measured while the cells were being taken are stale
+          handOver = undefined;
+        },
+        (e: unknown) => {
+          handOverFailure = e;
+          handOver = undefined;
+        },
+      );
     };
 
     let unit = 0;
     const dispatch = async (data: Buffer): Promise<void> => {
-      await relieve();
+      relieve();
       let target = pool.workers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
       while (target.inFlight >= MAX_IN_FLIGHT) {
         await pool.nextEvent();
@@ -407,6 +423,8 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
       }
     }
     while (pool.workers.some((w) => w.inFlight > 0)) await pool.nextEvent();
+    await handOver;
+    if (handOverFailure !== undefined) throw handOverFailure;
 
     // ---- locate: file lines of units, first error or reject ----
     const unitStart: number[] = [];
@@ -434,7 +452,7 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
     }
 
     // ---- merge: one worker at a time ----
-    for (let i = 0; i < pool.workers.length; i++) await drain(i);
+    for (let i = 0; i < pool.workers.length; i++) await drain(i, false);
     let rejected = reports.reduce((n, r) => n + (r?.rejected ?? 0), 0);
     const invalidKeys = refused.map(({ key, subscriptions }) => {
       rejected += subscriptions;

@@ -198,15 +198,20 @@ export class UnitRunner {
   cellBytes(): number {
     const ingester = this.ingester ?? this.taking;
     if (ingester === undefined) return 0;
-    return (this.deferred.count - this.taken) * CELL_OVERHEAD_BYTES + ingester.sketchBytes();
+    return (this.deferred.count - (this.ingester === undefined ? this.taken : 0)) * CELL_OVERHEAD_BYTES + ingester.sketchBytes();
   }
 
   /**
-   * The next batch of local cells, in the order of the reported keys. The first call ends the
-   * input: the runner takes no more units. Each cell is dropped once its bytes are in the batch.
+   * The next batch of local cells, in the order of the reported keys; each cell is emptied once
+   * its bytes are in the batch. With `keep` (a hand-over mid-input) the runner goes on taking units,
+   * between the batches too, with the same keys: they are not reported again (rows of a key
+   * already taken wait for the next hand-over; the others go with this one), and the next hand-over
+   * starts again from the first key. Without, the first call ends the input.
    */
-  takeCells(limits: BatchLimits = DEFAULT_BATCH_LIMITS): CellBatch {
-    if (this.ingester !== undefined) {
+  takeCells(limits: BatchLimits = DEFAULT_BATCH_LIMITS, keep = false): CellBatch {
+    if (keep) {
+      this.taking = this.live();
+    } else if (this.ingester !== undefined) {
       this.taking = this.ingester;
       this.ingester = undefined;
     }
@@ -225,7 +230,10 @@ export class UnitRunner {
     }
     this.taken = i;
     const last = i >= count;
-    if (last) this.taking = undefined;
+    if (last) {
+      if (keep) this.taken = 0;
+      this.taking = undefined;
+    }
     const out = new Uint8Array(size);
     const ends = new Uint32Array(pieces.length);
     let at = 0;

@@ -24,7 +24,7 @@ import { UnitRunner, type BatchLimits } from './units.js';
 export type ToWorker =
   | { type: 'init'; options: IngestOptions; layout: ColumnLayout; params: HllParams; file: string; measureEvery: number }
   | { type: 'unit'; unit: number; bytes: ArrayBuffer; length: number }
-  | { type: 'cells'; limits: BatchLimits };
+  | { type: 'cells'; limits: BatchLimits; keep: boolean };
 
 const port = parentPort;
 if (port === null) throw new Error('worker.ts must run in a worker thread');
@@ -41,8 +41,8 @@ port.on('message', (msg: ToWorker) => {
       port.postMessage({ type: 'unit', report, bytes: msg.bytes }, [msg.bytes]);
     } else {
       if (runner === undefined) throw new Error('cells before init');
-      const batch = runner.takeCells(msg.limits);
-      if (batch.last) runner = undefined;
+      const batch = runner.takeCells(msg.limits, msg.keep);
+      if (batch.last && !msg.keep) runner = undefined;
       port.postMessage({ type: 'cells', batch }, [batch.subscriptions.buffer, batch.ends.buffer, batch.bytes.buffer]);
     }
   } catch (e) {

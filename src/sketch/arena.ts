@@ -13,7 +13,10 @@
  * until it passes T and the registers of that set afterwards.
  *
  * Memory: 8 bytes a hash plus the free part of its region (regions double: 8, 16, … pairs, then
- * T + T/8), about 11 bytes a hash on average; 13 bytes of bookkeeping per id; slabs of 2 MiB.
+ * T + T/8), about 11 bytes a hash on average; 13 bytes of bookkeeping per id; slabs of 2 MiB. A
+ * taken sketch's region goes back to its free list and the id starts again from the smallest one,
+ * so an arena whose sketches are taken now and then (a worker handing its cells over mid-input)
+ * reuses its slabs instead of growing.
  */
 
 import { resolveHllParams, shapeOf, type HllParams, type SketchShape } from './params.js';
@@ -35,6 +38,8 @@ export class SketchArena {
   private readonly slabs: Int32Array[] = [];
   /** Next free pair address in the last slab. */
   private bump = 0;
+  /** Pairs in regions handed out (not on a free list). */
+  private livePairs = 0;
   private count = 0;
   private where = new Int32Array(1024);
   private used = new Int32Array(1024);
@@ -101,14 +106,17 @@ export class SketchArena {
     const slab = this.slabs[at >>> SLAB_SHIFT]!;
     const base = at & SLAB_MASK;
     const sketch = HllSketch.fromHashPairs(this.params, slab.subarray(2 * base, 2 * (base + this.used[id]!)), this.used[id]!);
-    this.used[id] = 0;
-    this.sorted[id] = 0;
+    this.release(this.cls[id]!, at);
+    this.reset(id);
     return sketch;
   }
 
-  /** Approximate bytes held: slabs, bookkeeping and the sketches past T. */
+  /**
+   * Approximate bytes the sketches take: their regions, bookkeeping and the sketches past T. Free
+   * regions are not counted: they are reused before a new slab is cut (the slabs themselves stay).
+   */
   memoryBytes(): number {
-    let bytes = this.slabs.length * SLAB_PAIRS * 8 + this.where.length * 13;
+    let bytes = this.livePairs * 8 + this.where.length * 13;
     for (const s of this.promoted) if (s !== undefined) bytes += s.estimateMemoryBytes();
     return bytes;
   }
@@ -141,7 +149,7 @@ export class SketchArena {
     const capacity = this.capacity[c]!;
     if (n > this.shape.threshold) {
       this.promoted[id] = HllSketch.fromHashPairs(this.params, slab.subarray(2 * base, 2 * (base + n)), n);
-      this.free[c]!.push(at);
+      this.release(c, at);
       this.cls[id] = PROMOTED;
       return false;
     }
@@ -149,18 +157,25 @@ export class SketchArena {
       const to = this.alloc(c + 1);
       const target = this.slabs[to >>> SLAB_SHIFT]!;
       target.set(slab.subarray(2 * base, 2 * (base + n)), 2 * (to & SLAB_MASK));
-      this.free[c]!.push(at);
+      this.release(c, at);
       this.where[id] = to;
       this.cls[id] = c + 1;
     }
     return true;
   }
 
+  /** Puts the region at `at` of class `c` on its free list. */
+  private release(c: number, at: number): void {
+    this.free[c]!.push(at);
+    this.livePairs -= this.capacity[c]!;
+  }
+
   /** A free region of class `c`: reused, or cut from the last slab (a new one when it is full). */
   private alloc(c: number): number {
+    const size = this.capacity[c]!;
+    this.livePairs += size;
     const reused = this.free[c]!.pop();
     if (reused !== undefined) return reused;
-    const size = this.capacity[c]!;
     if (this.slabs.length === 0 || (this.bump & SLAB_MASK) + size > SLAB_PAIRS || this.bump === this.slabs.length * SLAB_PAIRS) {
       this.bump = this.slabs.length * SLAB_PAIRS;
       this.slabs.push(new Int32Array(2 * SLAB_PAIRS));

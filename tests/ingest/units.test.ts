@@ -37,6 +37,22 @@ describe('UnitRunner', () => {
     expect(HllSketch.fromBytes(batch.bytes.subarray(0, batch.ends[0])).estimate()).toMatchObject({ value: 3, exact: true });
   });
 
+  it('goes on with the same keys after a hand-over (keep): known keys are not reported again, the cells start empty', () => {
+    const r = runner();
+    r.run(0, enc.encode('u1,vk,44701000\nu2,ok,44701000\n'));
+    const handed = r.takeCells(undefined, true);
+    expect(handed).toMatchObject({ first: 0, last: true });
+    expect([...handed.subscriptions]).toEqual([1, 1]);
+    const next = r.run(1, enc.encode('u3,vk,44701000\nu4,tg,44701000\n'));
+    expect(next.newKeys).toEqual([{ territory: '44701000', facetValues: ['tg'], line: 2 }]);
+    const rest = r.takeCells();
+    expect([...rest.subscriptions]).toEqual([1, 0, 1]);
+    const at = (j: number) => HllSketch.fromBytes(rest.bytes.subarray(rest.ends[j - 1] ?? 0, rest.ends[j]));
+    expect(at(0).estimate().value).toBe(1); // u3 only: u1 left with the hand-over
+    expect(at(1).representation).toBe('EMPTY');
+    expect(() => r.run(2, enc.encode('u5,vk,44701000\n'))).toThrow(/no units/);
+  });
+
   it('stops a unit at its first invalid row in default mode and says where', () => {
     const r = runner();
     const report = r.run(0, enc.encode('u1,vk,44701000\nu2,vk\nu3,vk,44701000\n'));
