@@ -10,6 +10,7 @@ import { resolveIngestOptions, type IngestArgs } from '../../src/ingest/options.
 import { ingestSourceParallel, WorkerPool } from '../../src/ingest/parallel.js';
 import { ingestFiles, ingestStream } from '../../src/ingest/pipeline.js';
 import { openSource } from '../../src/ingest/sources.js';
+import type { BatchLimits } from '../../src/ingest/units.js';
 import { resolveHllParams } from '../../src/sketch/index.js';
 import { oktmoTree } from '../../src/territory/index.js';
 
@@ -213,7 +214,7 @@ describe('parallel ingest (workers > 1)', () => {
     const late = await put('budget-late.csv', [...good, ...good.slice(1, 3000), 'x,vk,12'].join('\n') + '\n');
 
     /** One input through ingestSourceParallel; `handOvers`: how many times a worker handed its cells over mid-input. */
-    const parallel = async (path: string, args: IngestArgs, cellBudget?: number): Promise<Outcome & { handOvers: number }> => {
+    const parallel = async (path: string, args: IngestArgs, cellBudget?: number, batchLimits?: BatchLimits): Promise<Outcome & { handOvers: number }> => {
       const tree = oktmoTree();
       const options = resolveIngestOptions({ ...args, workers: 2, unitBytes: 3000 });
       const cube = new Cube(resolveHllParams(), options.facetColumns);
@@ -223,7 +224,7 @@ describe('parallel ingest (workers > 1)', () => {
       const handOvers = (): number => posts.reduce((n, p) => n + p.mock.calls.filter(([msg]) => msg.type === 'cells' && msg.keep).length, 0);
       const inits = (): number => posts.reduce((n, p) => n + p.mock.calls.filter(([msg]) => msg.type === 'init').length, 0);
       try {
-        const { rows, rejected, firstReject } = await ingestSourceParallel(await openSource(path, { chunkBytes: 3000 }), { options, tree, cube, pool, ...(cellBudget ? { cellBudget } : {}) });
+        const { rows, rejected, firstReject } = await ingestSourceParallel(await openSource(path, { chunkBytes: 3000 }), { options, tree, cube, pool, ...(cellBudget ? { cellBudget } : {}), ...(batchLimits ? { batchLimits } : {}) });
         expect(inits()).toBe(2); // one per worker: a hand-over does not start a worker afresh
         return { cells: [...cellsCsv(cube, tree)].join(''), summary: { rows, rejected, firstReject }, handOvers: handOvers() };
       } catch (e) {
@@ -245,6 +246,10 @@ describe('parallel ingest (workers > 1)', () => {
       expect(none).toBe(0);
       expect(handOvers, `${path} ${JSON.stringify(args)}`).toBeGreaterThan(2);
       expect(flushed).toEqual(whole);
+      // hand-overs in batches of two cells: the workers take units between the batches
+      const { handOvers: many, ...interleaved } = await parallel(path, args, 20000, { maxBytes: 64, maxCells: 2 });
+      expect(many).toBeGreaterThan(2);
+      expect(interleaved).toEqual(whole);
       const seq = await outcome([path], { ...args, workers: 1 });
       if (seq.error !== undefined) expect(flushed.error).toEqual(seq.error);
       else expect(flushed.cells).toBe(seq.cells);
