@@ -280,20 +280,12 @@ export class Ingester {
       }
       if (this.checkOnly) continue;
       (this.subscriptions[id] as number)++;
-      // A row is in the staged copy unless the scanner had to rebuild it (quoted fields).
-      const queued = buf === staged ? batch.addStaged(idStart, idEnd) : batch.add(buf, idStart, idEnd);
-      if (queued) {
-        batchKeys[batch.count - 1] = id;
-        continue;
-      }
+      if (queue(batch, batchKeys, buf === staged, buf, idStart, idEnd, id)) continue;
       this.hashBatch(); // full
-      if (buf === staged ? batch.addStaged(idStart, idEnd) : batch.add(buf, idStart, idEnd)) {
-        batchKeys[batch.count - 1] = id;
-      } else {
-        // longer than a batch holds (ids of hundreds of KiB): hashed on its own
-        murmurHash3x64h1(buf, idStart, idEnd, this.options.hashSeed, this.longHash);
-        (this.arena as SketchArena).add(id, this.longHash[0]! | 0, this.longHash[1]! | 0);
-      }
+      if (queue(batch, batchKeys, buf === staged, buf, idStart, idEnd, id)) continue;
+      // longer than a batch holds (ids of hundreds of KiB): hashed on its own
+      murmurHash3x64h1(buf, idStart, idEnd, this.options.hashSeed, this.longHash);
+      (this.arena as SketchArena).add(id, this.longHash[0]! | 0, this.longHash[1]! | 0);
     }
   }
 
@@ -422,6 +414,17 @@ export class Ingester {
   private columnName(col: number): string | number {
     return this.layout?.header[col] ?? col + 1;
   }
+}
+
+/**
+ * Queues the id at `[start, end)` of `buf` for hashing, with its key's local id beside it: by
+ * position when `buf` is the staged chunk, copied otherwise (a row the scanner rebuilt because of
+ * quoted fields). False when the batch has no room.
+ */
+function queue(batch: MurmurBatch, batchKeys: Int32Array, staged: boolean, buf: Uint8Array, start: number, end: number, key: number): boolean {
+  if (!(staged ? batch.addStaged(start, end) : batch.add(buf, start, end))) return false;
+  batchKeys[batch.count - 1] = key;
+  return true;
 }
 
 /**
