@@ -314,7 +314,6 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
       const w = pool.workers[i] as PoolWorker;
       const workerKeys = keys[i] as KeyEntry[];
       if (!keep) keys[i] = [];
-      cellBytes[i] = 0;
       let taken = 0;
       let pending = w.nextCells(limits, keep);
       for (;;) {

@@ -109,10 +109,10 @@ class DeferredCells implements CellSource {
 
 export class UnitRunner {
   private readonly deferred: DeferredCells;
-  /** Taking units; undefined once the cells are being taken. */
-  private ingester: Ingester | undefined;
-  /** The ingester whose cells are being taken (its sketches leave key by key). */
-  private taking: Ingester | undefined;
+  private readonly ingester: Ingester;
+  /** The input ended: cells are being taken for good, no more units. */
+  private ended = false;
+  /** Keys whose cells the current round of takeCells has taken. */
   private taken = 0;
   private unit = -1;
   private rowsBefore = 0;
@@ -194,11 +194,9 @@ export class UnitRunner {
     };
   }
 
-  /** Estimated heap bytes of the local cells not taken yet. */
-  cellBytes(): number {
-    const ingester = this.ingester ?? this.taking;
-    if (ingester === undefined) return 0;
-    return (this.deferred.count - (this.ingester === undefined ? this.taken : 0)) * CELL_OVERHEAD_BYTES + ingester.sketchBytes();
+  /** Estimated heap bytes of the local cells (measured between units, while the input goes on). */
+  private cellBytes(): number {
+    return this.deferred.count * CELL_OVERHEAD_BYTES + this.ingester.sketchBytes();
   }
 
   /**
@@ -209,12 +207,8 @@ export class UnitRunner {
    * starts again from the first key. Without, the first call ends the input.
    */
   takeCells(limits: BatchLimits = DEFAULT_BATCH_LIMITS, keep = false): CellBatch {
-    if (keep) {
-      this.taking = this.live();
-    } else if (this.ingester !== undefined) {
-      this.taking = this.ingester;
-      this.ingester = undefined;
-    }
+    if (keep) this.live(); // a hand-over only while the input goes on (throws after the end)
+    else this.ended = true;
     const count = this.deferred.count;
     const first = this.taken;
     const pieces: Uint8Array[] = [];
@@ -222,7 +216,7 @@ export class UnitRunner {
     let size = 0;
     let i = first;
     while (i < count && (i === first || (size < limits.maxBytes && i - first < limits.maxCells))) {
-      const cell = (this.taking as Ingester).takeLocal(i++);
+      const cell = this.ingester.takeLocal(i++);
       const bytes = cell.sketch.toBytes();
       pieces.push(bytes);
       subscriptions.push(cell.subscriptions);
@@ -230,10 +224,7 @@ export class UnitRunner {
     }
     this.taken = i;
     const last = i >= count;
-    if (last) {
-      if (keep) this.taken = 0;
-      this.taking = undefined;
-    }
+    if (last && keep) this.taken = 0;
     const out = new Uint8Array(size);
     const ends = new Uint32Array(pieces.length);
     let at = 0;
@@ -246,7 +237,7 @@ export class UnitRunner {
   }
 
   private live(): Ingester {
-    if (this.ingester === undefined) throw new Error('UnitRunner: no units once the cells are being taken');
+    if (this.ended) throw new Error('UnitRunner: no units once the cells are being taken');
     return this.ingester;
   }
 }

@@ -2,13 +2,15 @@
  * Worker thread entry for parallel ingest: a thin shell around `UnitRunner` that only moves
  * messages. Protocol (all from `parallel.ts`):
  *
- *   → { type: 'init', options, layout, params, file,     a new input, or the same one after its
- *       measureEvery }                                   cells were taken: fresh cells
+ *   → { type: 'init', options, layout, params, file,     a new input: fresh cells
+ *       measureEvery }
  *   → { type: 'unit', unit, bytes, length }              whole rows: bytes[0, length) (transferred)
  *   ← { type: 'unit', report, bytes }                    the unit's buffer back, for reuse
- *   → { type: 'cells', limits }                          the next batch of cells; after the first
- *   ← { type: 'cells', batch }                           request, no units until the next init
- *     … repeated until batch.last                        (buffers transferred)
+ *   → { type: 'cells', limits, keep }                    the next batch of cells (buffers
+ *   ← { type: 'cells', batch }                           transferred), until batch.last; keep: a
+ *     … repeated until batch.last                        hand-over mid-input, units go on between
+ *                                                        the batches and after; otherwise the end
+ *                                                        of the input: no units until the next init
  *   ← { type: 'error', message, stack }                  a bug, not an input problem
  *
  * Cells go one batch per request, so that batches do not pile up in the reader's queue while it
