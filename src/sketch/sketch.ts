@@ -128,12 +128,14 @@ export class HllSketch {
    * `other` is EMPTY afterwards.
    */
   absorb(other: HllSketch): void {
-    checkUnionParams(this.params, other.params);
     if (other === this) return;
-    const mine = this.settled();
-    const theirs = other.settled();
-    this.rep = mine.kind === 'EMPTY' ? theirs : unionStates(mine, theirs).settle();
-    other.rep = new EmptyState(theirs.shape);
+    if (this.settled().kind !== 'EMPTY') {
+      this.union(other);
+    } else {
+      checkUnionParams(this.params, other.params);
+      this.rep = other.settled();
+    }
+    other.rep = new EmptyState(other.rep.shape);
   }
 
   clone(): HllSketch {
