@@ -16,6 +16,7 @@
  * The bytes to hash must be in the kernel's memory, so ids are copied in (4 bytes at a time,
  * ~20 ns for 64 bytes): `murmurHash3x64h1` one id per call, `MurmurBatch` many.
  */
+import { LastDataView } from '../bytes.js';
 import { I32, I64, compileKernel, get, i32Const, i64Const, instantiateKernel, kernelModule, memory, op, set, tee, type KernelMemory } from './wasm-encoder.js';
 
 const C1 = 0x87c37b91114253d5n;
@@ -145,9 +146,8 @@ class Kernel {
   private readonly memory: KernelMemory;
   mem8: Uint8Array;
   mem32: Int32Array;
-  /** Last input array and a DataView over it, for word-wise copies (rebuilt when another comes). */
-  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
-  private viewOf: Uint8Array | undefined;
+  /** Ids are copied in word by word through this view. */
+  private readonly lastView = new LastDataView();
 
   constructor() {
     const exports = instantiateKernel(compiled);
@@ -168,13 +168,9 @@ class Kernel {
 
   /** Copies `bytes[start, end)` to address `at` (a multiple of 4), with TAIL_SLACK room checked by the caller. */
   copyIn(bytes: Uint8Array, start: number, end: number, at: number): void {
-    if (bytes !== this.viewOf) {
-      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      this.viewOf = bytes;
-    }
     const len = end - start;
     const words = len >>> 2;
-    const v = this.view;
+    const v = this.lastView.over(bytes);
     const m32 = this.mem32;
     for (let w = 0, to = at >>> 2; w < words; w++, to++) m32[to] = v.getInt32(start + 4 * w, true);
     const m8 = this.mem8;

@@ -25,6 +25,8 @@
  * finaliser is fmix64. Worked example: the 5 bytes of "hello", seed 0 → h1 = 0xcbd8a7b341bd9b02.
  */
 
+import { LastDataView } from '../bytes.js';
+
 // 64-bit constants of the reference as (high, low) int32 halves.
 const C1_HI = 0x87c37b91 | 0;
 const C1_LO = 0x114253d5 | 0;
@@ -58,14 +60,8 @@ function ltU(a: number, b: number): number {
   return (a ^ 0x80000000) < (b ^ 0x80000000) ? 1 : 0;
 }
 
-/**
- * A DataView over the last input array, so each 16-byte block is read as four little-endian
- * int32 loads (V8 compiles DataView getters to plain unaligned loads) instead of 16 byte loads.
- * Rebuilt only when the caller passes another array: ingestion hashes many ids out of one chunk.
- * (It keeps that one array reachable until the next call with another.)
- */
-let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
-let viewOf: Uint8Array | undefined;
+/** Each 16-byte block is read as four little-endian int32 loads through this view. */
+const lastView = new LastDataView();
 
 /**
  * fmix64 of the reference on (hi, lo); returns the low half and leaves the high half in
@@ -107,11 +103,7 @@ export function murmurHash3x64h1(bytes: Uint8Array, start: number, end: number, 
   let s = 0;
   const blocksEnd = start + (len & ~15);
   let i = start;
-  if (bytes !== viewOf && blocksEnd > start) {
-    view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    viewOf = bytes;
-  }
-  const v = view;
+  const v = lastView.over(bytes);
   for (; i < blocksEnd; i += 16) {
     // k1 = lane 0 (little-endian); k1 *= c1; k1 = rotl64(k1, 31); k1 *= c2; h1 ^= k1
     kLo = v.getInt32(i, true);

@@ -91,6 +91,8 @@ export class FieldKeyTable<V> {
   /**
    * A DataView over the last row buffer passed in, rebuilt only when another array comes: the
    * ingester looks up many rows out of one chunk. (It keeps that array reachable until then.)
+   * Kept inline rather than through `LastDataView` (bytes.ts): this lookup runs once per row, and
+   * through the helper it measured 5–8 ns (~8 %) slower.
    */
   private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   private viewOf: Uint8Array | undefined;
