@@ -14,9 +14,12 @@
  *
  * Memory: 8 bytes a hash plus the free part of its region (regions double: 8, 16, … pairs, then
  * T + T/8), about 11 bytes a hash on average; 13 bytes of bookkeeping per id; slabs of 2 MiB. A
- * taken sketch's region goes back to its free list and the id starts again from the smallest one,
- * so an arena whose sketches are taken now and then (a worker handing its cells over mid-input)
- * reuses its slabs instead of growing.
+ * region left behind (its id moved up a class, or was taken) goes on its class's free list, but
+ * once the ids exist, nothing asks for small regions again: the free lists would grow as fast as
+ * the sketches (up to half of every slab). So when more than half as many pairs lie free as are
+ * in use, the live regions slide down over the free ones (in address order, so a move never
+ * overwrites what is still to move) and the emptied slabs go: a copy each time the live pairs grew
+ * (or shrank, as sketches are taken) by half, i.e. a few copies of the arena in all.
  */
 
 import { resolveHllParams, shapeOf, type HllParams, type SketchShape } from './params.js';
@@ -28,6 +31,8 @@ const SLAB_PAIRS = 1 << SLAB_SHIFT; // 2 MiB of pairs
 const SLAB_MASK = SLAB_PAIRS - 1;
 /** Class of an id whose hashes live in an `HllSketch` (past T). */
 const PROMOTED = -1;
+/** Free pairs tolerated beside the live ones before compacting: live / 2 plus this (a few slabs, so small arenas never compact). */
+const COMPACT_SLACK_PAIRS = 2 * SLAB_PAIRS;
 
 export class SketchArena {
   readonly params: HllParams;
@@ -108,15 +113,13 @@ export class SketchArena {
     const sketch = HllSketch.fromHashPairs(this.params, slab.subarray(2 * base, 2 * (base + this.used[id]!)), this.used[id]!);
     this.release(this.cls[id]!, at);
     this.reset(id);
+    this.compactIfWasteful();
     return sketch;
   }
 
-  /**
-   * Approximate bytes the sketches take: their regions, bookkeeping and the sketches past T. Free
-   * regions are not counted: they are reused before a new slab is cut (the slabs themselves stay).
-   */
+  /** Approximate bytes the arena holds: its slabs (free parts too), bookkeeping and the sketches past T. */
   memoryBytes(): number {
-    let bytes = this.livePairs * 8 + this.where.length * 13;
+    let bytes = this.slabs.length * SLAB_PAIRS * 8 + this.where.length * 13;
     for (const s of this.promoted) if (s !== undefined) bytes += s.estimateMemoryBytes();
     return bytes;
   }
@@ -139,6 +142,7 @@ export class SketchArena {
    * (returns false), otherwise make sure a quarter of the region is free (returns true).
    */
   private makeRoom(id: number): boolean {
+    this.compactIfWasteful(); // before `at` is read: compacting moves regions
     const c = this.cls[id]!;
     const at = this.where[id]!;
     const slab = this.slabs[at >>> SLAB_SHIFT]!;
@@ -183,6 +187,40 @@ export class SketchArena {
     const at = this.bump;
     this.bump += size;
     return at;
+  }
+
+  /** Compacts once the free pairs pass half the live ones (plus slack), see the header. */
+  private compactIfWasteful(): void {
+    const free = this.slabs.length * SLAB_PAIRS - this.livePairs;
+    if (free > this.livePairs / 2 + COMPACT_SLACK_PAIRS) this.compact();
+  }
+
+  /** Slides every live region down to the lowest free address, in address order; drops the slabs left empty. */
+  private compact(): void {
+    const ids: number[] = [];
+    for (let id = 0; id < this.count; id++) if (this.cls[id] !== PROMOTED) ids.push(id);
+    const where = this.where;
+    const order = Int32Array.from(ids).sort((a, b) => where[a]! - where[b]!);
+    let bump = 0;
+    for (const id of order) {
+      const size = this.capacity[this.cls[id]!]!;
+      if ((bump & SLAB_MASK) + size > SLAB_PAIRS) bump = ((bump >>> SLAB_SHIFT) + 1) * SLAB_PAIRS; // a region never straddles two slabs
+      const from = where[id]!;
+      if (from !== bump) {
+        const source = this.slabs[from >>> SLAB_SHIFT]!;
+        const target = this.slabs[bump >>> SLAB_SHIFT]!;
+        const s = 2 * (from & SLAB_MASK);
+        const t = 2 * (bump & SLAB_MASK);
+        const n = 2 * this.used[id]!; // past `used` a region holds nothing
+        if (source === target) source.copyWithin(t, s, s + n);
+        else target.set(source.subarray(s, s + n), t);
+        where[id] = bump;
+      }
+      bump += size;
+    }
+    this.slabs.length = Math.ceil(bump / SLAB_PAIRS);
+    this.bump = bump;
+    for (const list of this.free) list.length = 0;
   }
 
   private growIds(): void {
