@@ -71,7 +71,22 @@ export interface KeyProblem {
  * thread (`parallel.ts`).
  */
 export interface CellSource {
-  cellFor(territory: string, facetValues: string[], line: number): Cell | KeyProblem;
+  /** `line` is undefined for a key that did not come from a row here (`Ingester.keyOf`). */
+  cellFor(territory: string, facetValues: string[], line: number | undefined): Cell | KeyProblem;
+}
+
+/**
+ * Where the hashes of a key's rows go when workers split the keys between them (`units.ts`): into
+ * this ingester's own sketch of the key, or to the worker that owns the key. Subscriptions are
+ * always counted where the row is read.
+ */
+export interface KeyRoute {
+  /** Whether this ingester keeps the hashes of key `id` (asked once, as the key gets its local id). */
+  keeps(id: number, territory: string, facetValues: readonly string[]): boolean;
+  /** A hash of a row of key `id`, which this ingester does not keep. */
+  forward(id: number, lo: number, hi: number): void;
+  /** A key made by `keyOf` (no row here yet) turned up in a row, at `line`. */
+  sighted(id: number, line: number): void;
 }
 
 /**
@@ -144,6 +159,8 @@ export interface IngesterInit {
   readonly firstLine?: number;
   /** Keep what was gathered at `push(…, true)`; the caller takes it with `flush()` or `takeLocal()`. */
   readonly deferFlush?: boolean;
+  /** Keys split between workers: which hashes stay here (default: all). */
+  readonly route?: KeyRoute;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
@@ -159,6 +176,11 @@ export class Ingester {
   /** Per key (local id, in order of first sight): its sketch, subscriptions and target cell. */
   private arena: SketchArena | undefined; // made at the first key, with its cell's parameters
   private subscriptions = new Float64Array(1024);
+  /** With a route: 1 where this ingester keeps the key's hashes. */
+  private kept = new Uint8Array(1024);
+  /** With a route: local ids by key text, for keys named by other workers (`keyOf`). */
+  private readonly byText = new Map<string, number>();
+  private readonly route: KeyRoute | undefined;
   private readonly targets: Cell[] = [];
   private readonly deferFlush: boolean;
   private wanted = 0;
@@ -183,6 +205,7 @@ export class Ingester {
     this.onReject = init.onReject;
     this.chunks = init.chunks;
     this.deferFlush = init.deferFlush ?? false;
+    this.route = init.route;
     this.batch = new MurmurBatch(this.options.hashSeed);
     this.batchKeys = new Int32Array(this.batch.capacity);
     this.scanner = this.newScanner(init.firstLine ?? 1, init.layout === undefined);
@@ -285,11 +308,14 @@ export class Ingester {
       if (queue(batch, batchKeys, buf === staged, buf, idStart, idEnd, id)) continue;
       // longer than a batch holds (ids of hundreds of KiB): hashed on its own
       murmurHash3x64h1(buf, idStart, idEnd, this.options.hashSeed, this.longHash);
-      (this.arena as SketchArena).add(id, this.longHash[0]! | 0, this.longHash[1]! | 0);
+      const lo = this.longHash[0]! | 0;
+      const hi = this.longHash[1]! | 0;
+      if (this.route === undefined || this.kept[id] === 1) this.addHash(id, lo, hi);
+      else this.route.forward(id, lo, hi);
     }
   }
 
-  /** Hashes the queued ids and appends each hash to its key's sketch. */
+  /** Hashes the queued ids and appends each hash to its key's sketch (or forwards it, see KeyRoute). */
   private hashBatch(): void {
     const batch = this.batch;
     const n = batch.count;
@@ -297,8 +323,36 @@ export class Ingester {
     batch.run();
     const arena = this.arena as SketchArena;
     const keys = this.batchKeys;
-    for (let j = 0; j < n; j++) arena.add(keys[j] as number, batch.lo(j), batch.hi(j));
+    const route = this.route;
+    if (route === undefined) {
+      for (let j = 0; j < n; j++) arena.add(keys[j] as number, batch.lo(j), batch.hi(j));
+    } else {
+      const kept = this.kept;
+      for (let j = 0; j < n; j++) {
+        const id = keys[j] as number;
+        if (kept[id] === 1) arena.add(id, batch.lo(j), batch.hi(j));
+        else route.forward(id, batch.lo(j), batch.hi(j));
+      }
+    }
     batch.clear();
+  }
+
+  /** Adds a hash (halves as `murmurHash3x64h1` writes them) to the sketch of key `id`: e.g. one another worker forwarded. */
+  addHash(id: number, lo: number, hi: number): void {
+    (this.arena as SketchArena).add(id, lo, hi);
+  }
+
+  /**
+   * The local id of a key named by its text (a key another worker read and forwards the hashes
+   * of), made if new: its rows here, if any turn up, then count under the same id. Only with a route.
+   */
+  keyOf(territory: string, facetValues: string[]): number {
+    const text = keyText(territory, facetValues);
+    const known = this.byText.get(text);
+    if (known !== undefined) return known;
+    const cell = this.cells.cellFor(territory, facetValues, undefined);
+    if (isKeyProblem(cell)) throw new Error(`Ingester.keyOf: the cell source refused key ${text}`);
+    return this.createKey(cell, territory, facetValues, text);
   }
 
   /** Keys seen so far (local ids 0 … localKeys − 1, in order of first sight). */
@@ -311,11 +365,6 @@ export class Ingester {
     const subscriptions = this.subscriptions[id] as number;
     this.subscriptions[id] = 0;
     return { sketch: (this.arena as SketchArena).take(id), subscriptions };
-  }
-
-  /** Estimated heap bytes of what the keys gathered (the arena's slabs and sketches past T). */
-  sketchBytes(): number {
-    return this.arena?.memoryBytes() ?? 0;
   }
 
   /** Unions what every key gathered into its cell (sketch union, subscriptions added). */
@@ -357,20 +406,45 @@ export class Ingester {
       return -1;
     }
     const code = this.fieldText(layout.territory);
+    const table = this.table as FieldKeyTable<number>;
+    let text: string | undefined;
+    if (this.route !== undefined) {
+      text = keyText(code, facetValues);
+      const known = this.byText.get(text);
+      if (known !== undefined) {
+        // made by keyOf for another worker's rows: first seen here now
+        this.route.sighted(known, sc.line);
+        table.add(sc.row, sc.starts, sc.ends, known);
+        return known;
+      }
+    }
     const cell = this.cells.cellFor(code, facetValues, sc.line);
     if (isKeyProblem(cell)) {
       this.invalid(cell.code, cell.message, this.columnName(layout.territory), code);
       return -1;
     }
+    const id = this.createKey(cell, code, facetValues, text);
+    table.add(sc.row, sc.starts, sc.ends, id);
+    return id;
+  }
+
+  /** Gives a new key its local id (and, with a route, asks whether its hashes stay here). */
+  private createKey(cell: Cell, territory: string, facetValues: string[], text: string | undefined): number {
     this.arena ??= new SketchArena(cell.sketch.params);
     const id = this.arena.create();
     if (id === this.subscriptions.length) {
       const grown = new Float64Array(2 * id);
       grown.set(this.subscriptions);
       this.subscriptions = grown;
+      const kept = new Uint8Array(2 * id);
+      kept.set(this.kept);
+      this.kept = kept;
     }
     this.targets.push(cell);
-    (this.table as FieldKeyTable<number>).add(sc.row, sc.starts, sc.ends, id);
+    if (this.route !== undefined && text !== undefined) {
+      this.byText.set(text, id);
+      this.kept[id] = this.route.keeps(id, territory, facetValues) ? 1 : 0;
+    }
     return id;
   }
 
@@ -414,6 +488,11 @@ export class Ingester {
   private columnName(col: number): string | number {
     return this.layout?.header[col] ?? col + 1;
   }
+}
+
+/** A key's identity as one string, unambiguous whatever characters the values hold. */
+function keyText(territory: string, facetValues: readonly string[]): string {
+  return JSON.stringify([territory, ...facetValues]);
 }
 
 /**

@@ -5,10 +5,13 @@
  *   reader (this thread)                      workers (worker.ts → UnitRunner)
  *   ───────────────────                       ────────────────────────────────
  *   read chunks (file, gzip, stdin)
- *   parse the header → column layout  ──init──▶ fresh local cells
- *   cut units of whole rows, in order ──unit──▶ scan, check, hash into local cells
+ *   parse the header → column layout  ──init──▶ fresh local cells, a port to each other worker
+ *   cut units of whole rows, in order ──unit──▶ scan, check, hash; keep the hashes of the keys
+ *                                               this worker owns, forward the others' to their
+ *                                               owners (worker ⇄ worker)
  *   resolve each new key's territory  ◀─report─ lines, rows, rejects, first error, new keys
  *   …
+ *   end of input                      ─finish─▶ last packets to the peers, wait for theirs
  *   merge local cells into the cube   ◀─cells── per key: subscriptions, sketch bytes, in batches
  *
  * Cutting: a unit must start at a row start, or a worker would read a quoted newline as a row end.
@@ -23,22 +26,19 @@
  * the tree refuses. Sketch unions are order-independent, so the merged cells equal the sequential
  * ones byte for byte.
  *
- * Memory: at most two units in flight per worker plus the reader's carry; per worker, its cells.
- * Units are `unitBytes` (2 MiB) long: per-unit costs vanish, and workers still balance. A unit is
- * copied once, from the read chunks into a buffer of its own that is then transferred, not copied
- * again. At the end the cells come back one worker at a time, in batches of a few MiB, each asked
- * for only when the previous one arrived (the worker serialises the next while the reader merges
- * this one), and the worker drops each cell once serialised: the peak is the workers' cells plus
- * what the cube gains, instead of every worker's cells, their bytes twice and the cube at once.
- * Between inputs the workers start over with fresh cells (`init`), so the same holds per input.
- * Each worker would still end up holding nearly the whole cube (every key occurs everywhere in
- * the file), N copies of it; so workers report their cells' estimated heap every few units, and
- * one that outgrows its share of `cellBudget` hands its cells over mid-input and goes on with
- * empty cells under the same keys (which it does not report again: the reader keeps them).
+ * Memory: at most two units in flight per worker plus the reader's carry; per worker, the
+ * sketches of the keys it owns (each key's sketch lives in one worker: see units.ts), so the
+ * workers together hold one cube, not one each. Units are `unitBytes` (2 MiB) long: per-unit
+ * costs vanish, and workers still balance. A unit is copied once, from the read chunks into a
+ * buffer of its own that is then transferred, not copied again. At the end the cells come back one
+ * worker at a time, in batches of a few MiB, each asked for only when the previous one arrived (the
+ * worker serialises the next while the reader merges this one), and the worker drops each cell
+ * once serialised. A key's cell from its owner carries the sketch, from the others only their
+ * subscriptions. Between inputs the workers start over with fresh cells (`init`).
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort, type TransferListItem } from 'node:worker_threads';
 import type { Cell, Cube } from '../cube/index.js';
 import { ReachtreeError } from '../errors.js';
 import { HllSketch } from '../sketch/index.js';
@@ -51,23 +51,21 @@ import { DEFAULT_BATCH_LIMITS, type BatchLimits, type CellBatch, type UnitKey, t
 import type { ToWorker } from './worker.js';
 
 const MAX_IN_FLIGHT = 2;
-/** Workers measure their cells after this many units' worth of bytes (a pass over all cells, ~15 ms for 60 000). */
-const MEASURE_UNITS = 8;
-/** Estimated heap of the workers' local cells, all workers together, before they are merged mid-input. */
-const DEFAULT_CELL_BUDGET = 128 << 20;
 const QUOTE = 0x22;
 const LF = 0x0a;
 const EMPTY = Buffer.alloc(0);
 
 type FromWorker =
   | { type: 'unit'; report: UnitReport; bytes: ArrayBuffer }
+  | { type: 'finished' }
   | { type: 'cells'; batch: CellBatch }
   | { type: 'error'; message: string; stack?: string };
 
 class PoolWorker {
   inFlight = 0;
   onReport: (report: UnitReport) => void = () => undefined;
-  private cellsWaiter: { resolve: (batch: CellBatch) => void; reject: (e: Error) => void } | undefined;
+  /** The one request ('finish' or 'cells') awaiting its answer. */
+  private answer: { resolve: (batch: CellBatch | undefined) => void; reject: (e: Error) => void } | undefined;
 
   constructor(
     readonly worker: Worker,
@@ -79,10 +77,10 @@ class PoolWorker {
         pool.recycle(msg.bytes);
         this.onReport(msg.report);
         pool.notify();
-      } else if (msg.type === 'cells') {
-        const w = this.cellsWaiter;
-        this.cellsWaiter = undefined;
-        w?.resolve(msg.batch);
+      } else if (msg.type === 'cells' || msg.type === 'finished') {
+        const w = this.answer;
+        this.answer = undefined;
+        w?.resolve(msg.type === 'cells' ? msg.batch : undefined);
       } else {
         const e = new Error(`ingest worker failed: ${msg.message}`);
         if (msg.stack !== undefined) e.stack = msg.stack;
@@ -91,24 +89,30 @@ class PoolWorker {
     });
   }
 
-  post(msg: ToWorker, transfer: ArrayBuffer[] = []): void {
+  post(msg: ToWorker, transfer: TransferListItem[] = []): void {
     this.worker.postMessage(msg, transfer);
   }
 
-  /**
-   * The worker's next batch of cells; the first request ends its input unless `keep` (a hand-over
-   * mid-input: it goes on with the same keys afterwards). One request at a time.
-   */
-  nextCells(limits: BatchLimits, keep: boolean): Promise<CellBatch> {
+  /** Ends the worker's input; resolves once it has every other worker's last packet too. */
+  finish(): Promise<void> {
+    return this.request({ type: 'finish' }).then(() => undefined);
+  }
+
+  /** The worker's next batch of cells (after `finish`). One request at a time. */
+  nextCells(limits: BatchLimits): Promise<CellBatch> {
+    return this.request({ type: 'cells', limits }) as Promise<CellBatch>;
+  }
+
+  private request(msg: ToWorker): Promise<CellBatch | undefined> {
     return new Promise((resolve, reject) => {
-      this.cellsWaiter = { resolve, reject };
-      this.post({ type: 'cells', limits, keep });
+      this.answer = { resolve, reject };
+      this.post(msg);
     });
   }
 
   abandon(e: Error): void {
-    const w = this.cellsWaiter;
-    this.cellsWaiter = undefined;
+    const w = this.answer;
+    this.answer = undefined;
     w?.reject(e);
   }
 }
@@ -204,11 +208,6 @@ export interface ParallelContext {
   readonly onProgress?: (rows: number) => void;
   /** Size of the batches the cells come back in (default 4 MiB of sketches or 4096 cells). */
   readonly batchLimits?: BatchLimits;
-  /**
-   * Estimated heap bytes the workers' local cells may take together (each worker an equal share)
-   * before a worker's cells are merged into the cube mid-input. Default 128 MiB.
-   */
-  readonly cellBudget?: number;
 }
 
 export interface ParallelOutcome {
@@ -220,13 +219,19 @@ export interface ParallelOutcome {
 }
 
 /** What the reader keeps of a unit's report (its keys go to the key lists). */
-type UnitSummary = Omit<UnitReport, 'newKeys' | 'cellBytes'>;
+type UnitSummary = Omit<UnitReport, 'newKeys' | 'sightings'>;
 
 interface KeyEntry extends UnitKey {
-  readonly unit: number;
   readonly status: TerritoryNode | KeyProblem;
   /** The cube's cell of a valid key, looked up when the key is reported (while the workers run), not in the serial merge. */
   readonly cell: Cell | undefined;
+}
+
+/** A worker's first row of a key: where the first invalid row may be. */
+interface Sighting {
+  readonly unit: number;
+  readonly line: number;
+  readonly key: KeyEntry;
 }
 
 /** Ingests one source with the pool into ctx.cube; throws the first invalid row in default mode. */
@@ -280,49 +285,67 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
       return data;
     };
 
-    // ---- workers ----
+    // ---- workers, with a port between every two ----
     const params = ctx.cube.params;
-    const init = { type: 'init', options, layout, params, file, measureEvery: MEASURE_UNITS * options.unitBytes } as const;
-    for (const w of pool.workers) w.post(init);
-    const budget = Math.max(1, Math.floor((ctx.cellBudget ?? DEFAULT_CELL_BUDGET) / pool.workers.length));
-    const cellBytes = pool.workers.map(() => 0);
+    const count = pool.workers.length;
+    const peers: Array<Array<MessagePort | null>> = pool.workers.map(() => Array<MessagePort | null>(count).fill(null));
+    for (let a = 0; a < count; a++) {
+      for (let b = a + 1; b < count; b++) {
+        const { port1, port2 } = new MessageChannel();
+        peers[a]![b] = port1;
+        peers[b]![a] = port2;
+      }
+    }
+    pool.workers.forEach((w, index) => {
+      const ports = peers[index]!;
+      w.post({ type: 'init', options, layout, params, file, index, peers: ports }, ports.filter((p): p is MessagePort => p !== null));
+    });
     const reports: UnitSummary[] = [];
     const keys: KeyEntry[][] = pool.workers.map(() => []);
+    const sighted: Sighting[] = [];
     const resolver = new TerritoryResolver(tree);
     let stopAfter = Infinity; // default mode: no unit past the first failing one matters
     let rows = 0;
+    const addKeys = (i: number, newKeys: readonly UnitKey[], unit: number): void => {
+      for (const k of newKeys) {
+        const status = resolver.resolve(k.territory);
+        const cell = isKeyProblem(status) ? undefined : ctx.cube.cell(status, k.facetValues);
+        const entry: KeyEntry = { ...k, status, cell };
+        keys[i]!.push(entry);
+        if (k.line !== undefined) sight({ unit, line: k.line, key: entry });
+      }
+    };
+    const sight = (s: Sighting): void => {
+      sighted.push(s);
+      if (!options.skipInvalid && isKeyProblem(s.key.status)) stopAfter = Math.min(stopAfter, s.unit);
+    };
     pool.workers.forEach((w, i) => {
-      w.onReport = ({ newKeys, cellBytes: measured, ...report }) => {
+      w.onReport = ({ newKeys, sightings, ...report }) => {
         reports[report.unit] = report;
         rows += report.rows;
-        if (measured !== undefined) cellBytes[i] = measured;
         if (report.error !== undefined) stopAfter = Math.min(stopAfter, report.unit);
-        for (const k of newKeys) {
-          const status = resolver.resolve(k.territory);
-          const cell = isKeyProblem(status) ? undefined : ctx.cube.cell(status, k.facetValues);
-          keys[i]!.push({ ...k, unit: report.unit, status, cell });
-          if (!options.skipInvalid && isKeyProblem(status)) stopAfter = Math.min(stopAfter, report.unit);
-        }
+        addKeys(i, newKeys, report.unit);
+        for (const { key, line } of sightings) sight({ unit: report.unit, line, key: keys[i]![key]! });
       };
     });
 
     // ---- merge a worker's cells into the cube: batch by batch ----
     const limits = ctx.batchLimits ?? DEFAULT_BATCH_LIMITS;
-    /** Cells of keys the tree refused, with their rows (rejected); kept past the merge for the error and reject checks. */
-    const refused: Array<{ key: KeyEntry; subscriptions: number }> = [];
-    const drain = async (i: number, keep: boolean): Promise<void> => {
+    /** Subscriptions of keys the tree refused (their rows are rejected). */
+    let refusedRows = 0;
+    const drain = async (i: number): Promise<void> => {
       const w = pool.workers[i] as PoolWorker;
       const workerKeys = keys[i] as KeyEntry[];
-      if (!keep) keys[i] = [];
       let taken = 0;
-      let pending = w.nextCells(limits, keep);
+      let pending = w.nextCells(limits);
       for (;;) {
         const batch = await pending;
         if (!batch.last) {
           // The worker serialises the next batch while this one merges.
-          pending = w.nextCells(limits, keep);
+          pending = w.nextCells(limits);
           pending.catch(() => undefined); // awaited below, unless this merge throws first
         }
+        addKeys(i, batch.newKeys, Infinity);
         if (batch.first !== taken) throw new Error(`ingest worker ${i} sent cells from ${batch.first}, expected ${taken}`);
         const { subscriptions, ends, bytes } = batch;
         let start = 0;
@@ -331,12 +354,11 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
           if (key === undefined) throw new Error(`ingest worker ${i} sent more cells than it reported keys (${workerKeys.length})`);
           const end = ends[j] as number;
           const cell = key.cell;
-          if (subscriptions[j] === 0) {
-            // no rows since the last hand-over: an EMPTY sketch
-          } else if (cell === undefined) {
-            refused.push({ key, subscriptions: subscriptions[j] as number });
+          if (cell === undefined) {
+            refusedRows += subscriptions[j] as number;
           } else {
-            cell.sketch.absorb(HllSketch.fromBytes(bytes.subarray(start, end)));
+            // a key's sketch is in its owner's cell only; the others' are EMPTY (the 3 header bytes alone)
+            if (end - start > 3) cell.sketch.absorb(HllSketch.fromBytes(bytes.subarray(start, end)));
             cell.subscriptions += subscriptions[j] as number;
           }
           start = end;
@@ -346,33 +368,9 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
       }
       if (taken !== workerKeys.length) throw new Error(`ingest worker ${i} sent ${taken} cells for ${workerKeys.length} keys`);
     };
-    /**
-     * Mid-input: a worker whose cells outgrew its share of the budget hands them over, one worker at
-     * a time, while every worker — that one too, between its batches — goes on taking units. It
-     * keeps its keys (not reported again); each cell is empty once taken.
-     */
-    let handOver: Promise<void> | undefined;
-    let handOverFailure: unknown;
-    const relieve = (): void => {
-      if (handOverFailure !== undefined) throw handOverFailure;
-      if (handOver !== undefined) return;
-      const i = cellBytes.findIndex((n) => n > budget);
-      if (i < 0) return;
-      handOver = drain(i, true).then(
-        () => {
-          cellBytes[i] = 0; // reports measured while the cells were being taken are stale
-          handOver = undefined;
-        },
-        (e: unknown) => {
-          handOverFailure = e;
-          handOver = undefined;
-        },
-      );
-    };
 
     let unit = 0;
     const dispatch = async (data: Buffer): Promise<void> => {
-      relieve();
       let target = pool.workers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
       while (target.inFlight >= MAX_IN_FLIGHT) {
         await pool.nextEvent();
@@ -422,8 +420,7 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
       }
     }
     while (pool.workers.some((w) => w.inFlight > 0)) await pool.nextEvent();
-    await handOver;
-    if (handOverFailure !== undefined) throw handOverFailure;
+    await Promise.all(pool.workers.map((w) => w.finish()));
 
     // ---- locate: file lines of units, first error or reject ----
     const unitStart: number[] = [];
@@ -436,10 +433,8 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
     if (!options.skipInvalid) {
       const first = earliest([
         ...reports.flatMap((r) => (r?.error !== undefined ? [{ unit: r.unit, line: r.error.line, issue: r.error }] : [])),
-        ...[...refused.map((r) => r.key), ...keys.flat()].flatMap((k) =>
-          isKeyProblem(k.status)
-            ? [{ unit: k.unit, line: k.line, issue: { ...k.status, line: k.line, column: territoryColumn, value: k.territory } }]
-            : [],
+        ...sighted.flatMap(({ unit, line, key }) =>
+          isKeyProblem(key.status) ? [{ unit, line, issue: { ...key.status, line, column: territoryColumn, value: key.territory } }] : [],
         ),
       ]);
       if (first !== undefined) {
@@ -451,13 +446,13 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
     }
 
     // ---- merge: one worker at a time ----
-    for (let i = 0; i < pool.workers.length; i++) await drain(i, false);
-    let rejected = reports.reduce((n, r) => n + (r?.rejected ?? 0), 0);
-    const invalidKeys = refused.map(({ key, subscriptions }) => {
-      rejected += subscriptions;
-      const status = key.status as KeyProblem;
+    for (let i = 0; i < pool.workers.length; i++) await drain(i);
+    const rejected = reports.reduce((n, r) => n + (r?.rejected ?? 0), refusedRows);
+    const invalidKeys = sighted.flatMap(({ unit, line, key }) => {
+      const status = key.status;
+      if (!isKeyProblem(status)) return [];
       const reason = new ReachtreeError(status.code, status.message, { location: { column: territoryColumn, value: key.territory } }).message;
-      return { unit: key.unit, line: key.line, reason };
+      return [{ unit, line, reason }];
     });
     const first = earliest([
       ...reports.flatMap((r) => (r?.firstReject !== undefined ? [{ unit: r.unit, line: r.firstReject.line, reason: r.firstReject.reason }] : [])),

@@ -14,23 +14,35 @@
  * cell is dropped), which gives the same outcome as the sequential path, where each such row is
  * refused on sight.
  *
+ * Keys split between runners (`KeyPartition`): every runner reads rows of every key, but only the
+ * key's owner (`ownerOf`, a hash of the key's text) keeps a sketch of it; the others count the
+ * key's subscriptions and forward its hashes — (local id, hash) triples, the key's text once —
+ * in a packet per unit. So each sketch is held once among the workers instead of once per worker
+ * (a worker would otherwise hold nearly the whole cube: every key occurs everywhere in the file),
+ * and the cells come back disjoint: the reader adopts them instead of merging copies. The owner
+ * makes a local id for a key it has not read yet (`Ingester.keyOf`); if it reads one of its rows
+ * later, it reports that sighting (unit and line) for the reader's first-error order.
+ *
  * At the end the cells leave in batches (`takeCells`), each cell's sketch serialised and then let
- * go, so the worker shrinks while the reader merges: serialising them all at once held every
- * cell twice (object and bytes) in each worker, and a copy of the bytes in the reader. Every
- * `measureEvery` bytes of units a report also says how much heap the cells take (an estimate
- * from the sketches), so that the reader can have them merged before the end of the input when
- * they grow past its budget: N workers would otherwise each hold nearly the whole cube.
+ * go, so the worker shrinks while the reader merges: serialising them all at once held every cell
+ * twice (object and bytes) in each worker, and a copy of the bytes in the reader.
  */
 import type { Cell } from '../cube/index.js';
 import { isReachtreeError } from '../errors.js';
 import { HllSketch, type HllParams } from '../sketch/index.js';
-import { Ingester, type CellSource, type ChunkClass, type ColumnLayout, type RowIssue } from './ingester.js';
+import { Ingester, type CellSource, type ChunkClass, type ColumnLayout, type KeyRoute, type RowIssue } from './ingester.js';
 import type { IngestOptions } from './options.js';
 
-/** A key seen for the first time (by this worker), at `line` of the current unit. */
+/** A key this runner made a local cell for: first seen in a row at `line` of the current unit, or (line undefined) named by another runner's forwarded hashes. */
 export interface UnitKey {
   readonly territory: string;
   readonly facetValues: readonly string[];
+  readonly line: number | undefined;
+}
+
+/** A key reported before without a line (named by another runner) that a row of this unit has now, at `line`; `key` is its position among the reported keys. */
+export interface KeySighting {
+  readonly key: number;
   readonly line: number;
 }
 
@@ -45,24 +57,45 @@ export interface UnitReport {
   readonly error: RowIssue | undefined;
   /** skipInvalid: the first rejected row of the unit (line and reason). */
   readonly firstReject: { readonly line: number; readonly reason: string } | undefined;
-  /** Keys first seen in this unit, in the order their cells were created. */
+  /** Keys made since the last report, in the order their cells were made. */
   readonly newKeys: readonly UnitKey[];
-  /** Estimated heap bytes of all local cells, when measured after this unit (see `measureEvery`). */
-  readonly cellBytes: number | undefined;
+  readonly sightings: readonly KeySighting[];
+}
+
+/** How runners split the keys: this one is `index` of `count`; `send` delivers a packet to runner `peer`'s `receive(index, packet)`, in order. */
+export interface KeyPartition {
+  readonly index: number;
+  readonly count: number;
+  send(peer: number, packet: ForwardPacket): void;
+}
+
+/** Hashes one runner forwards to a key's owner: keys it names for the first time, then (sender's local id, lo, hi) triples. */
+export interface ForwardPacket {
+  readonly keys: ReadonlyArray<{ readonly id: number; readonly territory: string; readonly facetValues: string[] }>;
+  readonly hashes: Int32Array<ArrayBuffer>;
 }
 
 export interface UnitRunnerExtras {
   /** The class of the chunks (Node: `BUFFER_CHUNKS`), see IngesterInit.chunks. */
   readonly chunks?: ChunkClass;
-  /** Measure the cells' heap after a unit once this many unit bytes passed since the last time (default: never). */
-  readonly measureEvery?: number;
+  /** Keys split between runners (default: this runner keeps every key's sketch). */
+  readonly partition?: KeyPartition;
 }
 
 /**
- * Heap of a local cell beside its sketch: the cell object, its key (strings, facet array) and
- * its key-table entry; a rough allowance (≈ what Node 20 takes for a two-field key).
+ * The runner (0 … count − 1) that keeps the sketch of a key: FNV-1a of the key's text. Every
+ * runner computes the same owner from the same text; thousands of keys spread evenly.
  */
-const CELL_OVERHEAD_BYTES = 200;
+export function ownerOf(territory: string, facetValues: readonly string[], count: number): number {
+  let h = 0x811c9dc5;
+  const mix = (text: string): void => {
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    h = Math.imul(h ^ 0xff, 0x01000193); // a separator no UTF-16 unit equals: ("ab","c") ≠ ("a","bc")
+  };
+  mix(territory);
+  for (const v of facetValues) mix(v);
+  return (h >>> 0) % count;
+}
 
 /**
  * Consecutive cells of a worker, aligned with the keys it reported (in report order): cell j of
@@ -71,6 +104,8 @@ const CELL_OVERHEAD_BYTES = 200;
  */
 export interface CellBatch {
   readonly first: number;
+  /** Keys made after the last unit report (named by other runners' last packets), before this batch's cells are matched. */
+  readonly newKeys: readonly UnitKey[];
   readonly subscriptions: Float64Array<ArrayBuffer>;
   readonly ends: Uint32Array<ArrayBuffer>;
   readonly bytes: Uint8Array<ArrayBuffer>;
@@ -86,33 +121,113 @@ export interface BatchLimits {
 
 export const DEFAULT_BATCH_LIMITS: BatchLimits = Object.freeze({ maxBytes: 4 << 20, maxCells: 4096 });
 
+/** Triples a forward packet holds at most before it is sent (the rest of a unit goes in the next one). */
+const PACKET_HASHES = 1 << 15;
+
 /**
- * Records keys as they are first seen. The ingester gathers each key's sketch and subscriptions
+ * Records keys as they are made. The ingester gathers each key's sketch and subscriptions
  * itself (its arena, taken key by key in `takeCells`), so every key gets the same placeholder
  * cell, which is never written (the ingester defers its flush) and only lends its parameters.
  */
 class DeferredCells implements CellSource {
   count = 0;
   newKeys: UnitKey[] = [];
+  sightings: KeySighting[] = [];
   private readonly placeholder: Cell;
 
   constructor(params: HllParams) {
     this.placeholder = { subscriptions: 0, sketch: HllSketch.empty(params) };
   }
 
-  cellFor(territory: string, facetValues: string[], line: number): Cell {
+  cellFor(territory: string, facetValues: string[], line: number | undefined): Cell {
     this.count++;
     this.newKeys.push({ territory, facetValues, line });
     return this.placeholder;
   }
 }
 
+/** The route of a runner in a partition: which keys it keeps, and packets of the others' hashes. */
+class PartitionRoute implements KeyRoute {
+  /** Owner of each local id. */
+  private owner = new Int32Array(1024);
+  private readonly outbox: Array<{ keys: Array<ForwardPacket['keys'][number]>; hashes: Int32Array<ArrayBuffer>; n: number }>;
+  /** Per sender: its local id → ours. */
+  private readonly fromPeer: Int32Array[];
+
+  constructor(
+    private readonly partition: KeyPartition,
+    private readonly deferred: DeferredCells,
+  ) {
+    this.outbox = Array.from({ length: partition.count }, () => ({ keys: [], hashes: new Int32Array(3 * PACKET_HASHES), n: 0 }));
+    this.fromPeer = Array.from({ length: partition.count }, () => new Int32Array(0));
+  }
+
+  keeps(id: number, territory: string, facetValues: readonly string[]): boolean {
+    const owner = ownerOf(territory, facetValues, this.partition.count);
+    if (id >= this.owner.length) {
+      const grown = new Int32Array(2 * Math.max(id, 512));
+      grown.set(this.owner);
+      this.owner = grown;
+    }
+    this.owner[id] = owner;
+    if (owner === this.partition.index) return true;
+    this.outbox[owner]!.keys.push({ id, territory, facetValues: [...facetValues] });
+    return false;
+  }
+
+  forward(id: number, lo: number, hi: number): void {
+    const peer = this.owner[id]!;
+    const box = this.outbox[peer]!;
+    const o = 3 * box.n;
+    box.hashes[o] = id;
+    box.hashes[o + 1] = lo;
+    box.hashes[o + 2] = hi;
+    if (++box.n === PACKET_HASHES) this.send(peer);
+  }
+
+  sighted(id: number, line: number): void {
+    this.deferred.sightings.push({ key: id, line });
+  }
+
+  /** Sends every packet that holds something. */
+  flush(): void {
+    for (let peer = 0; peer < this.outbox.length; peer++) {
+      const box = this.outbox[peer]!;
+      if (box.n > 0 || box.keys.length > 0) this.send(peer);
+    }
+  }
+
+  /** Adds the hashes of a packet from runner `from` to the keys' sketches here. */
+  receive(from: number, packet: ForwardPacket, ingester: Ingester): void {
+    let ours = this.fromPeer[from]!;
+    for (const { id, territory, facetValues } of packet.keys) {
+      if (id >= ours.length) {
+        const grown = new Int32Array(Math.max(2 * ours.length, id + 1, 1024));
+        grown.set(ours);
+        this.fromPeer[from] = ours = grown;
+      }
+      ours[id] = ingester.keyOf(territory, facetValues);
+    }
+    const h = packet.hashes;
+    for (let o = 0; o < h.length; o += 3) ingester.addHash(ours[h[o]!]!, h[o + 1]!, h[o + 2]!);
+  }
+
+  private send(peer: number): void {
+    const box = this.outbox[peer]!;
+    this.partition.send(peer, { keys: box.keys, hashes: box.hashes.slice(0, 3 * box.n) });
+    box.keys = [];
+    box.n = 0;
+  }
+}
+
 export class UnitRunner {
   private readonly deferred: DeferredCells;
   private readonly ingester: Ingester;
-  /** The input ended: cells are being taken for good, no more units. */
+  private readonly route: PartitionRoute | undefined;
+  /** The input ended: no more units (nor packets once cells are being taken). */
   private ended = false;
-  /** Keys whose cells the current round of takeCells has taken. */
+  private taking = false;
+  /** Keys whose cells takeCells has taken. */
   private taken = 0;
   private unit = -1;
   private rowsBefore = 0;
@@ -120,13 +235,11 @@ export class UnitRunner {
   private error: RowIssue | undefined;
   private firstReject: { line: number; reason: string } | undefined;
   private stopped = false;
-  private readonly measureEvery: number;
-  private sinceMeasured = 0;
 
   constructor(options: IngestOptions, layout: ColumnLayout, params: HllParams, file: string, extras: UnitRunnerExtras = {}) {
-    const { chunks, measureEvery = Infinity } = extras;
-    this.measureEvery = measureEvery;
+    const { chunks, partition } = extras;
     this.deferred = new DeferredCells(params);
+    this.route = partition === undefined ? undefined : new PartitionRoute(partition, this.deferred);
     this.ingester = new Ingester({
       options,
       cells: this.deferred,
@@ -134,6 +247,7 @@ export class UnitRunner {
       layout,
       deferFlush: true,
       ...(chunks !== undefined ? { chunks } : {}),
+      ...(this.route !== undefined ? { route: this.route } : {}),
       onReject: (r) => {
         this.firstReject ??= { line: r.line, reason: r.reason };
       },
@@ -162,7 +276,6 @@ export class UnitRunner {
   push(chunk: Uint8Array, final: boolean): void {
     if (this.stopped) return;
     const ingester = this.live();
-    this.sinceMeasured += chunk.length;
     try {
       ingester.push(chunk, final);
     } catch (e) {
@@ -173,15 +286,13 @@ export class UnitRunner {
     }
   }
 
+  /** Ends the unit: sends what it forwards and reports. */
   end(): UnitReport {
     const ingester = this.live();
-    const newKeys = this.deferred.newKeys;
+    this.route?.flush();
+    const { newKeys, sightings } = this.deferred;
     this.deferred.newKeys = [];
-    let cellBytes: number | undefined;
-    if (this.sinceMeasured >= this.measureEvery) {
-      this.sinceMeasured = 0;
-      cellBytes = this.cellBytes();
-    }
+    this.deferred.sightings = [];
     return {
       unit: this.unit,
       lines: ingester.nextLine - 1,
@@ -190,25 +301,31 @@ export class UnitRunner {
       error: this.error,
       firstReject: this.firstReject,
       newKeys,
-      cellBytes,
+      sightings,
     };
   }
 
-  /** Estimated heap bytes of the local cells (measured between units, while the input goes on). */
-  private cellBytes(): number {
-    return this.deferred.count * CELL_OVERHEAD_BYTES + this.ingester.sketchBytes();
+  /** A packet from runner `from` of the partition (until the cells are taken). */
+  receive(from: number, packet: ForwardPacket): void {
+    if (this.route === undefined || this.taking) throw new Error('UnitRunner: a forwarded packet outside a partition or after the cells were taken');
+    this.route.receive(from, packet, this.ingester);
+  }
+
+  /** The input ended: no units from now on (packets from the other runners still arrive until every one has ended too). */
+  finish(): void {
+    this.ended = true;
   }
 
   /**
    * The next batch of local cells, in the order of the reported keys; each cell is emptied once
-   * its bytes are in the batch. With `keep` (a hand-over mid-input) the runner goes on taking units,
-   * between the batches too, with the same keys: they are not reported again (rows of a key
-   * already taken wait for the next hand-over; the others go with this one), and the next hand-over
-   * starts again from the first key. Without, the first call ends the input.
+   * its bytes are in the batch. The first call ends the input (and, in a partition, must come after
+   * every other runner's last packet arrived).
    */
-  takeCells(limits: BatchLimits = DEFAULT_BATCH_LIMITS, keep = false): CellBatch {
-    if (keep) this.live(); // a hand-over only while the input goes on (throws after the end)
-    else this.ended = true;
+  takeCells(limits: BatchLimits = DEFAULT_BATCH_LIMITS): CellBatch {
+    this.ended = true;
+    this.taking = true;
+    const newKeys = this.deferred.newKeys;
+    this.deferred.newKeys = [];
     const count = this.deferred.count;
     const first = this.taken;
     const pieces: Uint8Array[] = [];
@@ -223,8 +340,6 @@ export class UnitRunner {
       size += bytes.length;
     }
     this.taken = i;
-    const last = i >= count;
-    if (last && keep) this.taken = 0;
     const out = new Uint8Array(size);
     const ends = new Uint32Array(pieces.length);
     let at = 0;
@@ -233,11 +348,11 @@ export class UnitRunner {
       at += p.length;
       ends[j] = at;
     });
-    return { first, subscriptions: Float64Array.from(subscriptions), ends, bytes: out, last };
+    return { first, newKeys, subscriptions: Float64Array.from(subscriptions), ends, bytes: out, last: i >= count };
   }
 
   private live(): Ingester {
-    if (this.ended) throw new Error('UnitRunner: no units once the cells are being taken');
+    if (this.ended) throw new Error('UnitRunner: no units once the input ended');
     return this.ingester;
   }
 }

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cube } from '../../src/cube/index.js';
 import { cellsCsv } from '../../src/ingest/cells.js';
 import { resolveIngestOptions, type IngestArgs } from '../../src/ingest/options.js';
 import { ingestSourceParallel, WorkerPool } from '../../src/ingest/parallel.js';
 import { ingestFiles, ingestStream } from '../../src/ingest/pipeline.js';
 import { openSource } from '../../src/ingest/sources.js';
-import type { BatchLimits } from '../../src/ingest/units.js';
+import type { CellBatch } from '../../src/ingest/units.js';
 import { resolveHllParams } from '../../src/sketch/index.js';
 import { oktmoTree } from '../../src/territory/index.js';
 
@@ -207,29 +207,31 @@ describe('parallel ingest (workers > 1)', () => {
     expect([...cellsCsv(cube, tree)].join('')).toBe(seq.cells);
   });
 
-  it('merges a worker\'s cells mid-input once they outgrow the budget: same cells, counts, first reject and first error', async () => {
+  it('holds each key\'s sketch in one worker only, and still finds the same cells, counts, first reject and first error', async () => {
     const good = manyCells(3, 12000);
-    const mixed = await put('budget-mixed.csv', [...good.slice(0, 5000), 'x,vk,nowhere', ...good.slice(5000), 'y,ok,4470100', 'z,vk,nowhere'].join('\n') + '\n');
-    // A refused key late in the input, after both workers handed their cells over several times.
-    const late = await put('budget-late.csv', [...good, ...good.slice(1, 3000), 'x,vk,12'].join('\n') + '\n');
+    const mixed = await put('split-mixed.csv', [...good.slice(0, 5000), 'x,vk,nowhere', ...good.slice(5000), 'y,ok,4470100', 'z,vk,nowhere'].join('\n') + '\n');
+    // a refused key late in the input, after every worker has had rows of every other key
+    const late = await put('split-late.csv', [...good, ...good.slice(1, 3000), 'x,vk,12'].join('\n') + '\n');
 
-    /** One input through ingestSourceParallel; `handOvers`: how many times a worker handed its cells over mid-input. */
-    const parallel = async (path: string, args: IngestArgs, cellBudget?: number, batchLimits?: BatchLimits): Promise<Outcome & { handOvers: number }> => {
+    /** One input through ingestSourceParallel; `sketches`: cells with hashes that came back, all workers together. */
+    const parallel = async (path: string, args: IngestArgs, workers: number): Promise<Outcome & { sketches: number; cubeCells: number }> => {
       const tree = oktmoTree();
-      const options = resolveIngestOptions({ ...args, workers: 2, unitBytes: 3000 });
+      const options = resolveIngestOptions({ ...args, workers, unitBytes: 3000 });
       const cube = new Cube(resolveHllParams(), options.facetColumns);
-      const pool = new WorkerPool(2);
-      const posts = pool.workers.map((w) => vi.spyOn(w, 'post'));
-      // a hand-over's first request for cells (keep: the worker goes on afterwards)
-      const handOvers = (): number => posts.reduce((n, p) => n + p.mock.calls.filter(([msg]) => msg.type === 'cells' && msg.keep).length, 0);
-      const inits = (): number => posts.reduce((n, p) => n + p.mock.calls.filter(([msg]) => msg.type === 'init').length, 0);
+      const pool = new WorkerPool(workers);
+      let sketches = 0;
+      for (const w of pool.workers) {
+        w.worker.on('message', (msg: { type: string; batch?: CellBatch }) => {
+          const b = msg.batch;
+          if (b !== undefined) b.ends.forEach((end, j) => (sketches += end - (j === 0 ? 0 : b.ends[j - 1]!) > 3 ? 1 : 0));
+        });
+      }
       try {
-        const { rows, rejected, firstReject } = await ingestSourceParallel(await openSource(path, { chunkBytes: 3000 }), { options, tree, cube, pool, ...(cellBudget ? { cellBudget } : {}), ...(batchLimits ? { batchLimits } : {}) });
-        expect(inits()).toBe(2); // one per worker: a hand-over does not start a worker afresh
-        return { cells: [...cellsCsv(cube, tree)].join(''), summary: { rows, rejected, firstReject }, handOvers: handOvers() };
+        const { rows, rejected, firstReject } = await ingestSourceParallel(await openSource(path, { chunkBytes: 3000 }), { options, tree, cube, pool });
+        return { cells: [...cellsCsv(cube, tree)].join(''), summary: { rows, rejected, firstReject }, sketches, cubeCells: cube.cells().length };
       } catch (e) {
         const err = e as { code: string; message: string };
-        return { error: { code: err.code, message: err.message }, handOvers: handOvers() };
+        return { error: { code: err.code, message: err.message }, sketches, cubeCells: 0 };
       } finally {
         await pool.close();
       }
@@ -241,18 +243,17 @@ describe('parallel ingest (workers > 1)', () => {
       [late, { skipInvalid: true }],
       [late, {}],
     ] as const) {
-      const { handOvers: none, ...whole } = await parallel(path, args);
-      const { handOvers, ...flushed } = await parallel(path, args, 20000);
-      expect(none).toBe(0);
-      expect(handOvers, `${path} ${JSON.stringify(args)}`).toBeGreaterThan(2);
-      expect(flushed).toEqual(whole);
-      // hand-overs in batches of two cells: the workers take units between the batches
-      const { handOvers: many, ...interleaved } = await parallel(path, args, 20000, { maxBytes: 64, maxCells: 2 });
-      expect(many).toBeGreaterThan(2);
-      expect(interleaved).toEqual(whole);
+      const { sketches: s2, cubeCells: c2, ...two } = await parallel(path, args, 2);
+      const { sketches: s3, cubeCells: c3, ...three } = await parallel(path, args, 3);
+      expect(three).toEqual(two);
+      if (two.error === undefined) {
+        // one sketch per cell: the refused keys' cells come back too (their rows are rejected), 2 in mixed, 1 in late
+        expect(s2 - c2, path).toBe(path === mixed ? 2 : 1);
+        expect(s3 - c3, path).toBe(path === mixed ? 2 : 1);
+      }
       const seq = await outcome([path], { ...args, workers: 1 });
-      if (seq.error !== undefined) expect(flushed.error).toEqual(seq.error);
-      else expect(flushed.cells).toBe(seq.cells);
+      if (seq.error !== undefined) expect(two.error).toEqual(seq.error);
+      else expect(two.cells).toBe(seq.cells);
     }
   });
 });

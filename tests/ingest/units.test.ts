@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveLayout } from '../../src/ingest/ingester.js';
 import { resolveIngestOptions } from '../../src/ingest/options.js';
-import { UnitRunner, type CellBatch } from '../../src/ingest/units.js';
+import { UnitRunner, ownerOf, type CellBatch, type ForwardPacket } from '../../src/ingest/units.js';
 import { HllSketch, resolveHllParams } from '../../src/sketch/index.js';
 
 const enc = new TextEncoder();
@@ -11,6 +11,36 @@ function runner(args = {}): UnitRunner {
   const options = resolveIngestOptions(args);
   const layout = resolveLayout(['subscriber_id', 'platform', 'territory'], options, 'in.csv');
   return new UnitRunner(options, layout, params, 'in.csv');
+}
+
+/** `count` runners splitting the keys, their packets delivered at once (in order), and how many hash triples went between them. */
+function partition(count: number): { runners: UnitRunner[]; forwarded: () => number } {
+  const options = resolveIngestOptions({});
+  const layout = resolveLayout(['subscriber_id', 'platform', 'territory'], options, 'in.csv');
+  const runners: UnitRunner[] = [];
+  let forwarded = 0;
+  for (let index = 0; index < count; index++) {
+    const send = (peer: number, packet: ForwardPacket): void => {
+      forwarded += packet.hashes.length / 3;
+      runners[peer]!.receive(index, packet);
+    };
+    runners.push(new UnitRunner(options, layout, params, 'in.csv', { partition: { index, count, send } }));
+  }
+  return { runners, forwarded: () => forwarded };
+}
+
+/** Every cell a runner hands out, with the key it belongs to (territory/platform). */
+function cellsOf(r: UnitRunner, keys: Array<{ territory: string; facetValues: readonly string[] }>): Array<{ key: string; subscriptions: number; sketch: HllSketch }> {
+  const out: Array<{ key: string; subscriptions: number; sketch: HllSketch }> = [];
+  for (;;) {
+    const b = r.takeCells({ maxBytes: 1 << 20, maxCells: 5 });
+    keys.push(...b.newKeys);
+    b.ends.forEach((end, j) => {
+      const k = keys[b.first + j]!;
+      out.push({ key: `${k.territory}/${k.facetValues[0]}`, subscriptions: b.subscriptions[j]!, sketch: HllSketch.fromBytes(b.bytes.subarray(j === 0 ? 0 : b.ends[j - 1], end)) });
+    });
+    if (b.last) return out;
+  }
 }
 
 describe('UnitRunner', () => {
@@ -28,6 +58,7 @@ describe('UnitRunner', () => {
         { territory: '44701000', facetValues: ['vk'], line: 1 },
         { territory: '99', facetValues: ['ok'], line: 5 },
       ],
+      sightings: [],
     });
     const b = r.run(7, enc.encode('u4,vk,44701000\nu5,tg,44701000'));
     expect(b).toMatchObject({ unit: 7, lines: 2, rows: 2, newKeys: [{ territory: '44701000', facetValues: ['tg'], line: 2 }] });
@@ -35,22 +66,6 @@ describe('UnitRunner', () => {
     expect(batch).toMatchObject({ first: 0, last: true });
     expect([...batch.subscriptions]).toEqual([3, 1, 1]);
     expect(HllSketch.fromBytes(batch.bytes.subarray(0, batch.ends[0])).estimate()).toMatchObject({ value: 3, exact: true });
-  });
-
-  it('goes on with the same keys after a hand-over (keep): known keys are not reported again, the cells start empty', () => {
-    const r = runner();
-    r.run(0, enc.encode('u1,vk,44701000\nu2,ok,44701000\n'));
-    const handed = r.takeCells(undefined, true);
-    expect(handed).toMatchObject({ first: 0, last: true });
-    expect([...handed.subscriptions]).toEqual([1, 1]);
-    const next = r.run(1, enc.encode('u3,vk,44701000\nu4,tg,44701000\n'));
-    expect(next.newKeys).toEqual([{ territory: '44701000', facetValues: ['tg'], line: 2 }]);
-    const rest = r.takeCells();
-    expect([...rest.subscriptions]).toEqual([1, 0, 1]);
-    const at = (j: number) => HllSketch.fromBytes(rest.bytes.subarray(rest.ends[j - 1] ?? 0, rest.ends[j]));
-    expect(at(0).estimate().value).toBe(1); // u3 only: u1 left with the hand-over
-    expect(at(1).representation).toBe('EMPTY');
-    expect(() => r.run(2, enc.encode('u5,vk,44701000\n'))).toThrow(/no units/);
   });
 
   it('stops a unit at its first invalid row in default mode and says where', () => {
@@ -94,6 +109,70 @@ function manyKeys(keys: number, rowsPerKey: number): Uint8Array {
 function sketchesOf(batch: CellBatch): HllSketch[] {
   return [...batch.ends].map((end, j) => HllSketch.fromBytes(batch.bytes.subarray(j === 0 ? 0 : batch.ends[j - 1], end)));
 }
+
+describe('UnitRunner in a partition (keys split between runners)', () => {
+  it('keeps each key\'s sketch in its owner only; the others count its rows and forward the hashes', () => {
+    const { runners, forwarded } = partition(3);
+    const keys = runners.map(() => [] as Array<{ territory: string; facetValues: readonly string[] }>);
+    const rows = manyKeys(60, 6);
+    // the same rows cut in units that go round the runners
+    const text = new TextDecoder().decode(rows).split('\n');
+    for (let u = 0; u * 50 < text.length; u++) {
+      const r = u % 3;
+      keys[r]!.push(...runners[r]!.run(u, enc.encode(text.slice(u * 50, (u + 1) * 50).join('\n'))).newKeys);
+    }
+    expect(forwarded()).toBeGreaterThan(100);
+    const alone = runner();
+    const expected = new Map(cellsOf(alone, [...alone.run(0, rows).newKeys]).map((c) => [c.key, c]));
+    const got = new Map<string, { subscriptions: number; sketch: HllSketch; owners: number }>();
+    runners.forEach((r, i) => {
+      for (const c of cellsOf(r, keys[i]!)) {
+        const [territory, platform] = c.key.split('/') as [string, string];
+        const owned = ownerOf(territory, [platform], 3) === i;
+        // only the owner's cell has hashes
+        expect(c.sketch.representation === 'EMPTY', c.key).toBe(!owned);
+        const g = got.get(c.key) ?? { subscriptions: 0, sketch: HllSketch.empty(params), owners: 0 };
+        g.subscriptions += c.subscriptions;
+        g.sketch.absorb(c.sketch);
+        g.owners += owned ? 1 : 0;
+        got.set(c.key, g);
+      }
+    });
+    expect(got.size).toBe(60);
+    for (const [key, e] of expected) {
+      const g = got.get(key)!;
+      expect(g.owners, key).toBe(1);
+      expect(g.subscriptions, key).toBe(e.subscriptions);
+      expect(Buffer.from(g.sketch.toBytes()), key).toEqual(Buffer.from(e.sketch.toBytes()));
+    }
+  });
+
+  it('reports a key it first had from another runner once one of its own rows has it, with the line', () => {
+    const { runners } = partition(2);
+    // a territory whose vk key runner 0 owns
+    const territory = ['44701000', '44703000', '44710000', '44712000'].find((t) => ownerOf(t, ['vk'], 2) === 0)!;
+    const fromPeer = runners[1]!.run(0, enc.encode(`a,vk,${territory}\n`));
+    expect(fromPeer.newKeys).toEqual([{ territory, facetValues: ['vk'], line: 1 }]);
+    const own = runners[0]!.run(1, enc.encode(`b,ok,${territory}\nc,vk,${territory}\nd,vk,${territory}\n`));
+    // made when the packet came (no line), then seen on line 2; not reported twice
+    expect(own.newKeys).toEqual([
+      { territory, facetValues: ['vk'], line: undefined },
+      { territory, facetValues: ['ok'], line: 1 },
+    ]);
+    expect(own.sightings).toEqual([{ key: 0, line: 2 }]);
+    const cells = cellsOf(runners[0]!, [...own.newKeys]);
+    expect(cells.find((c) => c.key === `${territory}/vk`)).toMatchObject({ subscriptions: 2 });
+    expect(cells.find((c) => c.key === `${territory}/vk`)!.sketch.estimate().value).toBe(3);
+  });
+
+  it('spreads keys evenly and tells keys apart whatever the split between territory and facet', () => {
+    const counts = [0, 0];
+    for (let t = 0; t < 2000; t++) counts[ownerOf(String(44701000 + t), ['vk'], 2)]!++;
+    expect(Math.min(...counts)).toBeGreaterThan(900);
+    const split = [0, 1, 2, 3, 4, 5, 6, 7].map((n) => ownerOf('ab', ['c'], 1000 + n) === ownerOf('a', ['bc'], 1000 + n));
+    expect(split.some((same) => !same)).toBe(true);
+  });
+});
 
 describe('UnitRunner.takeCells', () => {
   it('hands the cells out in report order, in batches closed at maxCells or once maxBytes is reached', () => {
