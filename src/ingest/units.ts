@@ -69,10 +69,15 @@ export interface KeyPartition {
   send(peer: number, packet: ForwardPacket): void;
 }
 
-/** Hashes one runner forwards to a key's owner: keys it names for the first time, then (sender's local id, lo, hi) triples. */
+/**
+ * Hashes one runner forwards to a key's owner: keys it names for the first time, then `count`
+ * (sender's local id, lo, hi) triples at the start of `hashes` — a buffer that goes back to the
+ * sender for the next packet (`UnitRunner.reuse`) once received.
+ */
 export interface ForwardPacket {
   readonly keys: ReadonlyArray<{ readonly id: number; readonly territory: string; readonly facetValues: string[] }>;
   readonly hashes: Int32Array<ArrayBuffer>;
+  readonly count: number;
 }
 
 export interface UnitRunnerExtras {
@@ -123,6 +128,8 @@ export const DEFAULT_BATCH_LIMITS: BatchLimits = Object.freeze({ maxBytes: 4 << 
 
 /** Triples a forward packet holds at most before it is sent (the rest of a unit goes in the next one). */
 const PACKET_HASHES = 1 << 15;
+/** Packet buffers back from a peer kept for reuse; past this they are let go. */
+const SPARE_PACKETS = 4;
 
 /**
  * Records keys as they are made. The ingester gathers each key's sketch and subscriptions
@@ -151,6 +158,12 @@ class PartitionRoute implements KeyRoute {
   /** Owner of each local id. */
   private owner = new Int32Array(1024);
   private readonly outbox: Array<{ keys: Array<ForwardPacket['keys'][number]>; hashes: Int32Array<ArrayBuffer>; n: number }>;
+  /**
+   * Packet buffers the peers gave back. A new buffer per packet (a unit forwards ~160 KB)
+   * lingered until the receiving worker's next full GC, and their sum grew with the input:
+   * national file, 2 workers, ~200 MB per worker by mid-input.
+   */
+  private readonly spare: Array<Array<Int32Array<ArrayBuffer>>>;
   /** Per sender: its local id → ours. */
   private readonly fromPeer: Int32Array[];
 
@@ -158,7 +171,8 @@ class PartitionRoute implements KeyRoute {
     private readonly partition: KeyPartition,
     private readonly deferred: DeferredCells,
   ) {
-    this.outbox = Array.from({ length: partition.count }, () => ({ keys: [], hashes: new Int32Array(3 * PACKET_HASHES), n: 0 }));
+    this.outbox = Array.from({ length: partition.count }, () => ({ keys: [], hashes: newPacketBuffer(), n: 0 }));
+    this.spare = Array.from({ length: partition.count }, () => []);
     this.fromPeer = Array.from({ length: partition.count }, () => new Int32Array(0));
   }
 
@@ -209,15 +223,27 @@ class PartitionRoute implements KeyRoute {
       ours[id] = ingester.keyOf(territory, facetValues);
     }
     const h = packet.hashes;
-    for (let o = 0; o < h.length; o += 3) ingester.addHash(ours[h[o]!]!, h[o + 1]!, h[o + 2]!);
+    const end = 3 * packet.count;
+    for (let o = 0; o < end; o += 3) ingester.addHash(ours[h[o]!]!, h[o + 1]!, h[o + 2]!);
+  }
+
+  reuse(peer: number, hashes: Int32Array<ArrayBuffer>): void {
+    const spare = this.spare[peer]!;
+    if (hashes.length === 3 * PACKET_HASHES && spare.length < SPARE_PACKETS) spare.push(hashes);
   }
 
   private send(peer: number): void {
     const box = this.outbox[peer]!;
-    this.partition.send(peer, { keys: box.keys, hashes: box.hashes.slice(0, 3 * box.n) });
+    const packet = { keys: box.keys, hashes: box.hashes, count: box.n };
+    box.hashes = this.spare[peer]!.pop() ?? newPacketBuffer();
     box.keys = [];
     box.n = 0;
+    this.partition.send(peer, packet);
   }
+}
+
+function newPacketBuffer(): Int32Array<ArrayBuffer> {
+  return new Int32Array(3 * PACKET_HASHES);
 }
 
 export class UnitRunner {
@@ -309,6 +335,11 @@ export class UnitRunner {
   receive(from: number, packet: ForwardPacket): void {
     if (this.route === undefined || this.taking) throw new Error('UnitRunner: a forwarded packet outside a partition or after the cells were taken');
     this.route.receive(from, packet, this.ingester);
+  }
+
+  /** A packet's buffer back from runner `peer`, which received it: the next packets to that peer reuse it. */
+  reuse(peer: number, hashes: Int32Array<ArrayBuffer>): void {
+    this.route?.reuse(peer, hashes);
   }
 
   /** The input ended: no units from now on (packets from the other runners still arrive until every one has ended too). */

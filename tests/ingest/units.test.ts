@@ -13,20 +13,23 @@ function runner(args = {}): UnitRunner {
   return new UnitRunner(options, layout, params, 'in.csv');
 }
 
-/** `count` runners splitting the keys, their packets delivered at once (in order), and how many hash triples went between them. */
-function partition(count: number): { runners: UnitRunner[]; forwarded: () => number } {
+/** `count` runners splitting the keys, their packets delivered at once (in order) and their buffers given back; how many hash triples went between them, in how many distinct buffers. */
+function partition(count: number): { runners: UnitRunner[]; forwarded: () => number; buffers: () => number } {
   const options = resolveIngestOptions({});
   const layout = resolveLayout(['subscriber_id', 'platform', 'territory'], options, 'in.csv');
   const runners: UnitRunner[] = [];
   let forwarded = 0;
+  const buffers = new Set<ArrayBuffer>();
   for (let index = 0; index < count; index++) {
     const send = (peer: number, packet: ForwardPacket): void => {
-      forwarded += packet.hashes.length / 3;
+      forwarded += packet.count;
+      buffers.add(packet.hashes.buffer);
       runners[peer]!.receive(index, packet);
+      runners[index]!.reuse(peer, packet.hashes);
     };
     runners.push(new UnitRunner(options, layout, params, 'in.csv', { partition: { index, count, send } }));
   }
-  return { runners, forwarded: () => forwarded };
+  return { runners, forwarded: () => forwarded, buffers: () => buffers.size };
 }
 
 /** Every cell a runner hands out, with the key it belongs to (territory/platform). */
@@ -112,7 +115,7 @@ function sketchesOf(batch: CellBatch): HllSketch[] {
 
 describe('UnitRunner in a partition (keys split between runners)', () => {
   it('keeps each key\'s sketch in its owner only; the others count its rows and forward the hashes', () => {
-    const { runners, forwarded } = partition(3);
+    const { runners, forwarded, buffers } = partition(3);
     const keys = runners.map(() => [] as Array<{ territory: string; facetValues: readonly string[] }>);
     const rows = manyKeys(60, 6);
     // the same rows cut in units that go round the runners
@@ -122,6 +125,7 @@ describe('UnitRunner in a partition (keys split between runners)', () => {
       keys[r]!.push(...runners[r]!.run(u, enc.encode(text.slice(u * 50, (u + 1) * 50).join('\n'))).newKeys);
     }
     expect(forwarded()).toBeGreaterThan(100);
+    expect(buffers()).toBeLessThanOrEqual(3 * 2 * 2); // per sender and peer: the one being filled and the one given back
     const alone = runner();
     const expected = new Map(cellsOf(alone, [...alone.run(0, rows).newKeys]).map((c) => [c.key, c]));
     const got = new Map<string, { subscriptions: number; sketch: HllSketch; owners: number }>();
