@@ -30,10 +30,10 @@
  * sketches of the keys it owns (each key's sketch lives in one worker: see units.ts), so the
  * workers together hold one cube, not one each. Units are `unitBytes` (2 MiB) long: per-unit
  * costs vanish, and workers still balance. A unit is copied once, from the read chunks into a
- * buffer of its own that is then transferred, not copied again. At the end the cells come back one
- * worker at a time, in batches of a few MiB, each asked for only when the previous one arrived (the
- * worker serialises the next while the reader merges this one), and the worker drops each cell
- * once serialised. A key's cell from its owner carries the sketch, from the others only their
+ * buffer of its own that is then transferred, not copied again. At the end the cells come back
+ * from all workers at once, each worker's in batches of a few MiB, each asked for only when the
+ * previous one arrived (the worker serialises the next while the reader takes this one), and the
+ * worker drops each cell once serialised. A key's cell from its owner carries the sketch, from the others only their
  * subscriptions. Between inputs the workers start over with fresh cells (`init`).
  */
 import { createRequire } from 'node:module';
@@ -448,8 +448,8 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
       }
     }
 
-    // ---- merge: one worker at a time ----
-    for (let i = 0; i < pool.workers.length; i++) await drain(i);
+    // ---- take the cells: from every worker at once (they are disjoint; each worker serialises its next batch while the reader takes one) ----
+    await Promise.all(pool.workers.map((_, i) => drain(i)));
     const rejected = reports.reduce((n, r) => n + (r?.rejected ?? 0), refusedRows);
     const invalidKeys = sighted.map(({ unit, line, territory, problem }) => {
       const reason = new ReachtreeError(problem.code, problem.message, { location: { column: territoryColumn, value: territory } }).message;

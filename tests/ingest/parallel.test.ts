@@ -177,7 +177,7 @@ describe('parallel ingest (workers > 1)', () => {
     expect(par).toEqual(seq);
   });
 
-  it('merges cells that come back in many small batches, one worker after the other, with the pool reused across inputs', async () => {
+  it('takes cells that come back in many small batches from every worker at once, with the pool reused across inputs', async () => {
     const a = await put('batches-a.csv', [...manyCells(1, 20000), 'x,vk,nowhere', 'y,ok,4470100'].join('\n') + '\n');
     const b = await put('batches-b.csv', manyCells(2, 9000).join('\n') + '\n');
     const args = { skipInvalid: true };
