@@ -41,19 +41,20 @@ import { pathToFileURL } from 'node:url';
 import { MessageChannel, Worker, type MessagePort, type TransferListItem } from 'node:worker_threads';
 import type { Cell, Cube } from '../cube/index.js';
 import { ReachtreeError } from '../errors.js';
-import { HllSketch } from '../sketch/index.js';
+import { WIRE_KINDS } from '../sketch/index.js';
 import type { TerritoryNode, TerritoryTree } from '../territory/index.js';
 import { TerritoryResolver, emptyInputError, isKeyProblem, readHeaderRow, type ColumnLayout, type KeyProblem, type RejectedRow } from './ingester.js';
 import type { IngestOptions } from './options.js';
 import { CsvScanner, NEED_MORE } from './scanner.js';
 import { BUFFER_CHUNKS, type ByteSource } from './sources.js';
-import { DEFAULT_BATCH_LIMITS, type BatchLimits, type CellBatch, type UnitKey, type UnitReport } from './units.js';
+import { DEFAULT_BATCH_LIMITS, batchSketch, type BatchLimits, type CellBatch, type UnitKey, type UnitReport } from './units.js';
 import type { ToWorker } from './worker.js';
 
 const MAX_IN_FLIGHT = 2;
 const QUOTE = 0x22;
 const LF = 0x0a;
 const EMPTY = Buffer.alloc(0);
+const EMPTY_WIRE = WIRE_KINDS.indexOf('EMPTY');
 
 type FromWorker =
   | { type: 'unit'; report: UnitReport; bytes: ArrayBuffer }
@@ -352,23 +353,20 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
         }
         addKeys(i, batch.newKeys, Infinity);
         if (batch.first !== taken) throw new Error(`ingest worker ${i} sent cells from ${batch.first}, expected ${taken}`);
-        const { subscriptions, ends, bytes } = batch;
-        let start = 0;
-        for (let j = 0; j < ends.length; j++) {
+        const { subscriptions, kinds } = batch;
+        for (let j = 0; j < kinds.length; j++) {
           const key = workerKeys[taken + j];
           if (key === undefined) throw new Error(`ingest worker ${i} sent more cells than it reported keys (${workerKeys.length})`);
-          const end = ends[j] as number;
           const cell = key.cell;
           if (cell === undefined) {
             refusedRows += subscriptions[j] as number;
           } else {
-            // a key's sketch is in its owner's cell only; the others' are EMPTY (the 3 header bytes alone)
-            if (end - start > 3) cell.sketch.absorb(HllSketch.fromBytes(bytes.subarray(start, end)));
+            // a key's sketch is in its owner's cell only; the others' are EMPTY
+            if (kinds[j] !== EMPTY_WIRE) cell.sketch.absorb(batchSketch(batch, j, params));
             cell.subscriptions += subscriptions[j] as number;
           }
-          start = end;
         }
-        taken += ends.length;
+        taken += kinds.length;
         if (batch.last) break;
       }
       if (taken !== workerKeys.length) throw new Error(`ingest worker ${i} sent ${taken} cells for ${workerKeys.length} keys`);

@@ -137,7 +137,7 @@ port.on('message', (msg: ToWorker) =>
         input.close();
         input = undefined;
       }
-      port.postMessage({ type: 'cells', batch }, [batch.subscriptions.buffer, batch.ends.buffer, batch.bytes.buffer]);
+      port.postMessage({ type: 'cells', batch }, [batch.subscriptions.buffer, batch.kinds.buffer, batch.ends.buffer, batch.bytes.buffer]);
     }
   }),
 );

@@ -7,7 +7,9 @@ import { encodeHeaderOnly } from './format/encode.js';
 import { ExplicitState } from './explicit.js';
 import type { SketchShape } from './params.js';
 import { newRegisters } from './registers.js';
-import { STATE_BYTES, type State } from './state.js';
+import { STATE_BYTES, type State, type Wire } from './state.js';
+
+const NOTHING = new Uint8Array(0);
 
 export class EmptyState implements State {
   readonly kind = 'EMPTY';
@@ -30,6 +32,10 @@ export class EmptyState implements State {
 
   toBytes(): Uint8Array {
     return encodeHeaderOnly(this.shape.params, 'EMPTY');
+  }
+
+  wire(): Wire {
+    return { kind: 'EMPTY', data: NOTHING };
   }
 
   memoryBytes(): number {
@@ -56,6 +62,10 @@ export class UndefinedState implements State {
 
   toBytes(): Uint8Array {
     return encodeHeaderOnly(this.shape.params, 'UNDEFINED');
+  }
+
+  wire(): Wire {
+    return { kind: 'UNDEFINED', data: NOTHING };
   }
 
   memoryBytes(): number {

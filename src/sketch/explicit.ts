@@ -22,7 +22,7 @@ import { encodeExplicit } from './format/encode.js';
 import type { SketchShape } from './params.js';
 import { newRegisters } from './registers.js';
 import { explicitLogLimit, mergePairs, settlePairs } from './pairs.js';
-import { STATE_BYTES, TYPED_ARRAY_BYTES, type ExplicitLike, type RegisterState, type State } from './state.js';
+import { STATE_BYTES, TYPED_ARRAY_BYTES, type ExplicitLike, type RegisterState, type State, type Wire } from './state.js';
 
 /** 8 pairs = 64 bytes: V8 keeps typed arrays that small on the heap, with no separate buffer. */
 const INITIAL_PAIRS = 8;
@@ -150,6 +150,11 @@ export class ExplicitState implements ExplicitLike {
 
   clone(): ExplicitState {
     return new ExplicitState(this.shape, this.pairs.slice(), this.used, this.sorted);
+  }
+
+  wire(): Wire {
+    this.normalize();
+    return { kind: 'EXPLICIT', data: this.pairs.subarray(0, 2 * this.used) };
   }
 
   toBytes(): Uint8Array {

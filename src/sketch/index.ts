@@ -1,6 +1,7 @@
 // Public surface of the sketch module: the HllSketch facade, its parameters, estimates, and the
 // byte-level helpers other modules need (hex text, describeBytes for `inspect`).
 export { HllSketch, type Representation } from './sketch.js';
+export { WIRE_KINDS, type Wire, type WireKind } from './state.js';
 export { SketchArena } from './arena.js';
 export {
   DEFAULT_HLL_PARAMS,

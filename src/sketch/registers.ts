@@ -21,7 +21,7 @@
 
 import { encodeRegisters } from './format/encode.js';
 import type { SketchShape } from './params.js';
-import { STATE_BYTES, TYPED_ARRAY_BYTES, type RegisterState } from './state.js';
+import { STATE_BYTES, TYPED_ARRAY_BYTES, type RegisterState, type Wire } from './state.js';
 
 /** Merge buffer of the compact stores (settling is synchronous and never re-entered). */
 let scratchWords = new Uint32Array(1024);
@@ -204,6 +204,11 @@ class CompactRegisters implements RegisterState {
     return new CompactRegisters(this.shape, this.entries.slice(), this.used, this.sorted);
   }
 
+  wire(): Wire {
+    this.normalize();
+    return { kind: 'COMPACT', data: this.entries.subarray(0, this.used) };
+  }
+
   toBytes(): Uint8Array {
     return encodeRegisters(this.shape.params, this);
   }
@@ -273,6 +278,10 @@ class DenseRegisters implements RegisterState {
 
   clone(): RegisterState {
     return new DenseRegisters(this.shape, this.regs.slice(), this.nfilled);
+  }
+
+  wire(): Wire {
+    return { kind: 'DENSE', data: this.regs };
   }
 
   toBytes(): Uint8Array {

@@ -18,7 +18,7 @@ import { bytesToHex, hexToBytes } from './format/hex.js';
 import { registerTypeFor } from './format/layout.js';
 import { resolveHllParams, shapeOf, type HllParams } from './params.js';
 import { registersFromArray, registersFromEntries } from './registers.js';
-import type { ExplicitLike, RegisterState, State } from './state.js';
+import type { ExplicitLike, RegisterState, State, Wire, WireKind } from './state.js';
 import { checkUnionParams, unionStates } from './union.js';
 
 /** What `toBytes()` would write now (the storage type). */
@@ -69,6 +69,41 @@ export class HllSketch {
         return new HllSketch(registersFromEntries(shape, d.entries));
       case 'FULL':
         return new HllSketch(registersFromArray(shape, d.registers, d.nfilled));
+    }
+  }
+
+  /**
+   * The sketch of a `Wire`'s data seen as bytes (e.g. copied into a buffer that another thread
+   * sent; `byteOffset` a multiple of 4), adopted without a copy. Meant for `toWire` output of a
+   * sketch with these parameters, passed between reachtree's own threads: only lengths are
+   * checked, not order or values (bytes from elsewhere go through `fromBytes`).
+   */
+  static fromWire(params: HllParams, kind: WireKind, bytes: Uint8Array): HllSketch {
+    const shape = shapeOf(params);
+    const words = <T>(make: (buffer: ArrayBufferLike, offset: number, length: number) => T): T => {
+      if (bytes.length % 4 !== 0) throw new RangeError(`HllSketch.fromWire: ${kind} data of ${bytes.length} bytes is not whole 32-bit words`);
+      return make(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
+    };
+    switch (kind) {
+      case 'EMPTY':
+        return new HllSketch(new EmptyState(shape));
+      case 'UNDEFINED':
+        return new HllSketch(new UndefinedState(shape));
+      case 'EXPLICIT': {
+        const pairs = words((b, o, n) => new Int32Array(b, o, n));
+        if (pairs.length === 0 || pairs.length % 2 !== 0 || pairs.length > 2 * shape.threshold) {
+          throw new RangeError(`HllSketch.fromWire: EXPLICIT data of ${bytes.length} bytes is not 1…${shape.threshold} hashes`);
+        }
+        return new HllSketch(ExplicitState.fromSortedPairs(shape, pairs, pairs.length >>> 1));
+      }
+      case 'COMPACT':
+        return new HllSketch(registersFromEntries(shape, words((b, o, n) => new Uint32Array(b, o, n))));
+      case 'DENSE': {
+        if (bytes.length !== shape.m) throw new RangeError(`HllSketch.fromWire: DENSE data of ${bytes.length} bytes, expected ${shape.m} registers`);
+        let nfilled = 0;
+        for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) nfilled++;
+        return new HllSketch(registersFromArray(shape, bytes, nfilled));
+      }
     }
   }
 
@@ -140,6 +175,11 @@ export class HllSketch {
 
   clone(): HllSketch {
     return new HllSketch(this.settled().clone());
+  }
+
+  /** The state as a `Wire` (see state.ts): views of this sketch's arrays, valid until it changes. */
+  toWire(): Wire {
+    return this.settled().wire();
   }
 
   toBytes(): Uint8Array {

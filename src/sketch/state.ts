@@ -13,6 +13,21 @@ import type { SketchShape } from './params.js';
 
 export type StateKind = 'UNDEFINED' | 'EMPTY' | 'EXPLICIT' | 'REGISTERS';
 
+/**
+ * A settled state as one typed array, to move sketches between threads without the storage
+ * format's encode and decode (ingest workers hand their cells back this way): nothing (EMPTY,
+ * UNDEFINED), the sorted distinct `[lo, hi]` pairs (EXPLICIT), ascending `index << 8 | value` words
+ * (COMPACT registers) or one byte per register (DENSE).
+ */
+export const WIRE_KINDS = ['EMPTY', 'UNDEFINED', 'EXPLICIT', 'COMPACT', 'DENSE'] as const;
+export type WireKind = (typeof WIRE_KINDS)[number];
+
+export interface Wire {
+  readonly kind: WireKind;
+  /** A view of the state's own array, not a copy. */
+  readonly data: Uint8Array | Int32Array | Uint32Array;
+}
+
 export interface State {
   readonly kind: StateKind;
   readonly shape: SketchShape;
@@ -25,6 +40,8 @@ export interface State {
   settle(): State;
   /** An independent copy (no shared arrays). */
   clone(): State;
+  /** The settled state as a Wire (views of its arrays: valid until the state changes). */
+  wire(): Wire;
   toBytes(): Uint8Array;
   /** Approximate heap footprint in bytes (arrays plus a fixed per-object allowance). */
   memoryBytes(): number;

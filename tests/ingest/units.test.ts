@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveLayout } from '../../src/ingest/ingester.js';
 import { resolveIngestOptions } from '../../src/ingest/options.js';
-import { UnitRunner, ownerOf, type CellBatch, type ForwardPacket } from '../../src/ingest/units.js';
+import { UnitRunner, batchSketch, ownerOf, type CellBatch, type ForwardPacket } from '../../src/ingest/units.js';
 import { HllSketch, resolveHllParams } from '../../src/sketch/index.js';
 
 const enc = new TextEncoder();
@@ -38,9 +38,9 @@ function cellsOf(r: UnitRunner, keys: Array<{ territory: string; facetValues: re
   for (;;) {
     const b = r.takeCells({ maxBytes: 1 << 20, maxCells: 5 });
     keys.push(...b.newKeys);
-    b.ends.forEach((end, j) => {
+    b.ends.forEach((_, j) => {
       const k = keys[b.first + j]!;
-      out.push({ key: `${k.territory}/${k.facetValues[0]}`, subscriptions: b.subscriptions[j]!, sketch: HllSketch.fromBytes(b.bytes.subarray(j === 0 ? 0 : b.ends[j - 1], end)) });
+      out.push({ key: `${k.territory}/${k.facetValues[0]}`, subscriptions: b.subscriptions[j]!, sketch: batchSketch(b, j, params) });
     });
     if (b.last) return out;
   }
@@ -68,7 +68,7 @@ describe('UnitRunner', () => {
     const batch = r.takeCells();
     expect(batch).toMatchObject({ first: 0, last: true });
     expect([...batch.subscriptions]).toEqual([3, 1, 1]);
-    expect(HllSketch.fromBytes(batch.bytes.subarray(0, batch.ends[0])).estimate()).toMatchObject({ value: 3, exact: true });
+    expect(batchSketch(batch, 0, params).estimate()).toMatchObject({ value: 3, exact: true });
   });
 
   it('stops a unit at its first invalid row in default mode and says where', () => {
@@ -110,7 +110,7 @@ function manyKeys(keys: number, rowsPerKey: number): Uint8Array {
 
 /** Every sketch of a batch, decoded. */
 function sketchesOf(batch: CellBatch): HllSketch[] {
-  return [...batch.ends].map((end, j) => HllSketch.fromBytes(batch.bytes.subarray(j === 0 ? 0 : batch.ends[j - 1], end)));
+  return [...batch.ends].map((_, j) => batchSketch(batch, j, params));
 }
 
 describe('UnitRunner in a partition (keys split between runners)', () => {
@@ -196,7 +196,7 @@ describe('UnitRunner.takeCells', () => {
     // Four ids per cell, kept exactly (EXPLICIT): the bytes belong to the right cell.
     for (const s of batches.flatMap(sketchesOf)) expect(s.estimate()).toMatchObject({ value: 4, exact: true });
 
-    // By bytes: an EXPLICIT sketch of 4 hashes is 3 + 4 × 8 bytes; a 70-byte batch closes after two.
+    // By bytes: an EXPLICIT sketch of 4 hashes travels as its 4 × 8 bytes of pairs; a 70-byte batch closes after three.
     const r2 = runner();
     r2.run(0, manyKeys(5, 4));
     const sizes: number[] = [];
@@ -204,7 +204,7 @@ describe('UnitRunner.takeCells', () => {
       sizes.push(b.bytes.length);
       if (b.last) break;
     }
-    expect(sizes).toEqual([70, 70, 35]);
+    expect(sizes).toEqual([96, 64]);
   });
 
   it('gives each batch its own buffers (transferable) and the same bytes as one big batch', () => {
@@ -221,7 +221,7 @@ describe('UnitRunner.takeCells', () => {
     for (const p of parts) {
       expect(p.bytes.byteOffset).toBe(0);
       expect(p.bytes.buffer.byteLength).toBe(p.bytes.length);
-      expect(new Set([p.bytes.buffer, p.ends.buffer, p.subscriptions.buffer]).size).toBe(3);
+      expect(new Set([p.bytes.buffer, p.ends.buffer, p.kinds.buffer, p.subscriptions.buffer]).size).toBe(4);
     }
     expect(Buffer.concat(parts.map((p) => p.bytes))).toEqual(Buffer.from(one.bytes));
   });

@@ -177,3 +177,50 @@ describe('HllSketch › API', () => {
     expect(buildUsers({ expthresh: 0 }, 1, 50_000).estimateMemoryBytes()).toBeLessThan(2 ** 14 + 400); // dense: m bytes
   });
 });
+
+describe('HllSketch › wire (between reachtree threads)', () => {
+  /** The wire's data copied into a fresh buffer at an aligned offset, as a batch between threads holds it. */
+  const carried = (s: HllSketch): HllSketch => {
+    const { kind, data } = s.toWire();
+    const bytes = new Uint8Array(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    const batch = new Uint8Array(16 + bytes.length);
+    batch.set(bytes, 16);
+    return HllSketch.fromWire(s.params, kind, batch.subarray(16));
+  };
+
+  it('gives the same sketch back, byte for byte, in every state', () => {
+    const params = { log2m: 11 }; // T = 160, the compact store up to 256 registers
+    for (const users of [0, 1, 7, 160, 161, 300, 5_000]) {
+      const s = HllSketch.empty(params);
+      addUsers(s, 1, users);
+      const back = carried(s);
+      expect(back.toHex(), `${users} users`).toBe(s.toHex());
+      expect(back.representation).toBe(s.representation);
+      // and it goes on like the original
+      addUsers(back, 9_000, 9_050);
+      addUsers(s, 9_000, 9_050);
+      expect(back.toHex()).toBe(s.toHex());
+    }
+    const undefinedSketch = HllSketch.fromHex('\\x108b7f');
+    expect(undefinedSketch.representation).toBe('UNDEFINED');
+    expect(carried(undefinedSketch).representation).toBe('UNDEFINED');
+    expect(HllSketch.empty(params).toWire().kind).toBe('EMPTY');
+  });
+
+  it('names each store: EXPLICIT pairs, COMPACT words, DENSE registers', () => {
+    const kinds = [10, 200, 3_000].map((n) => {
+      const s = HllSketch.empty({ log2m: 11 });
+      addUsers(s, 1, n);
+      return s.toWire().kind;
+    });
+    expect(kinds).toEqual(['EXPLICIT', 'COMPACT', 'DENSE']);
+  });
+
+  it('refuses data of the wrong length', () => {
+    const params = DEFAULT_HLL_PARAMS;
+    expect(() => HllSketch.fromWire(params, 'EXPLICIT', new Uint8Array(12))).toThrow(/not 1…1280 hashes/);
+    expect(() => HllSketch.fromWire(params, 'EXPLICIT', new Uint8Array(0))).toThrow(/not 1…1280 hashes/);
+    expect(() => HllSketch.fromWire(params, 'COMPACT', new Uint8Array(6))).toThrow(/whole 32-bit words/);
+    expect(() => HllSketch.fromWire(params, 'DENSE', new Uint8Array(100))).toThrow(/expected 16384 registers/);
+  });
+});
