@@ -13,7 +13,7 @@
  * until it passes T and the registers of that set afterwards.
  *
  * Memory: 8 bytes a hash plus the free part of its region (regions double: 8, 16, … pairs, then
- * T + T/8), about 11 bytes a hash on average; 13 bytes of bookkeeping per id; slabs of 2 MiB. A
+ * T + T/8), about 11 bytes a hash on average; 16 bytes of bookkeeping per id; slabs of 2 MiB. A
  * region left behind (its id moved up a class, or was taken) goes on its class's free list, but
  * once the ids exist, nothing asks for small regions again: the free lists would grow as fast as
  * the sketches (up to half of every slab). So when more than half as many pairs lie free as are
@@ -31,6 +31,11 @@ const SLAB_PAIRS = 1 << SLAB_SHIFT; // 2 MiB of pairs
 const SLAB_MASK = SLAB_PAIRS - 1;
 /** Class of an id whose hashes live in an `HllSketch` (past T). */
 const PROMOTED = -1;
+/** Offsets of an id's numbers in `meta`. */
+const WHERE = 0;
+const USED = 1;
+const SORTED = 2;
+const CLASS = 3;
 /** Free pairs tolerated beside the live ones before compacting: live / 2 plus this (a few slabs, so small arenas never compact). */
 const COMPACT_SLACK_PAIRS = 2 * SLAB_PAIRS;
 
@@ -46,10 +51,12 @@ export class SketchArena {
   /** Pairs in regions handed out (not on a free list). */
   private livePairs = 0;
   private count = 0;
-  private where = new Int32Array(1024);
-  private used = new Int32Array(1024);
-  private sorted = new Int32Array(1024);
-  private cls = new Int8Array(1024);
+  /**
+   * Per id, four numbers side by side (one cache line holds four ids, and an add reads and writes
+   * one place instead of three arrays): WHERE its region starts (pair address), USED pairs in it,
+   * SORTED pairs at its start, its size CLASS (or PROMOTED).
+   */
+  private meta = new Int32Array(4 * 1024);
   private readonly promoted: Array<HllSketch | undefined> = [];
 
   constructor(params?: Partial<HllParams>) {
@@ -71,47 +78,47 @@ export class SketchArena {
   /** A new, empty sketch; returns its id (0, 1, 2, …). */
   create(): number {
     const id = this.count++;
-    if (id === this.where.length) this.growIds();
+    if (4 * id === this.meta.length) this.growIds();
     this.reset(id);
     return id;
   }
 
   /** Adds one hash (halves as `murmurHash3x64h1` writes them) to sketch `id`: the hot path. */
   add(id: number, lo: number, hi: number): void {
-    const c = this.cls[id]!;
+    const c = this.meta[4 * id + CLASS]!;
     if (c === PROMOTED) {
       (this.promoted[id] as HllSketch).addHash(lo, hi);
       return;
     }
-    let u = this.used[id]!;
+    let u = this.meta[4 * id + USED]!;
     if (u === this.capacity[c]) {
       if (!this.makeRoom(id)) {
         (this.promoted[id] as HllSketch).addHash(lo, hi);
         return;
       }
-      u = this.used[id]!;
+      u = this.meta[4 * id + USED]!;
     }
-    const at = this.where[id]! + u;
+    const at = this.meta[4 * id + WHERE]! + u;
     const slab = this.slabs[at >>> SLAB_SHIFT]!;
     const o = (at & SLAB_MASK) << 1;
     slab[o] = lo;
     slab[o + 1] = hi;
-    this.used[id] = u + 1;
+    this.meta[4 * id + USED] = u + 1;
   }
 
   /** The sketch of every hash added to `id`; `id` is empty again afterwards. */
   take(id: number): HllSketch {
-    if (this.cls[id] === PROMOTED) {
+    if (this.meta[4 * id + CLASS] === PROMOTED) {
       const sketch = this.promoted[id] as HllSketch;
       this.promoted[id] = undefined;
       this.reset(id);
       return sketch;
     }
-    const at = this.where[id]!;
+    const at = this.meta[4 * id + WHERE]!;
     const slab = this.slabs[at >>> SLAB_SHIFT]!;
     const base = at & SLAB_MASK;
-    const sketch = HllSketch.fromHashPairs(this.params, slab.subarray(2 * base, 2 * (base + this.used[id]!)), this.used[id]!);
-    this.release(this.cls[id]!, at);
+    const sketch = HllSketch.fromHashPairs(this.params, slab.subarray(2 * base, 2 * (base + this.meta[4 * id + USED]!)), this.meta[4 * id + USED]!);
+    this.release(this.meta[4 * id + CLASS]!, at);
     this.reset(id);
     this.compactIfWasteful();
     return sketch;
@@ -119,22 +126,22 @@ export class SketchArena {
 
   /** Approximate bytes the arena holds: its slabs (free parts too), bookkeeping and the sketches past T. */
   memoryBytes(): number {
-    let bytes = this.slabs.length * SLAB_PAIRS * 8 + this.where.length * 13;
+    let bytes = this.slabs.length * SLAB_PAIRS * 8 + this.meta.byteLength;
     for (const s of this.promoted) if (s !== undefined) bytes += s.estimateMemoryBytes();
     return bytes;
   }
 
   /** Gives `id` an empty region of the smallest class (T = 0: an empty register sketch). */
   private reset(id: number): void {
-    this.used[id] = 0;
-    this.sorted[id] = 0;
+    this.meta[4 * id + USED] = 0;
+    this.meta[4 * id + SORTED] = 0;
     if (this.shape.threshold === 0) {
-      this.cls[id] = PROMOTED;
+      this.meta[4 * id + CLASS] = PROMOTED;
       this.promoted[id] = HllSketch.empty(this.params);
       return;
     }
-    this.cls[id] = 0;
-    this.where[id] = this.alloc(0);
+    this.meta[4 * id + CLASS] = 0;
+    this.meta[4 * id + WHERE] = this.alloc(0);
   }
 
   /**
@@ -143,18 +150,18 @@ export class SketchArena {
    */
   private makeRoom(id: number): boolean {
     this.compactIfWasteful(); // before `at` is read: compacting moves regions
-    const c = this.cls[id]!;
-    const at = this.where[id]!;
+    const c = this.meta[4 * id + CLASS]!;
+    const at = this.meta[4 * id + WHERE]!;
     const slab = this.slabs[at >>> SLAB_SHIFT]!;
     const base = at & SLAB_MASK;
-    const n = settlePairs(slab, base, this.sorted[id]!, this.used[id]!);
-    this.used[id] = n;
-    this.sorted[id] = n;
+    const n = settlePairs(slab, base, this.meta[4 * id + SORTED]!, this.meta[4 * id + USED]!);
+    this.meta[4 * id + USED] = n;
+    this.meta[4 * id + SORTED] = n;
     const capacity = this.capacity[c]!;
     if (n > this.shape.threshold) {
       this.promoted[id] = HllSketch.fromHashPairs(this.params, slab.subarray(2 * base, 2 * (base + n)), n);
       this.release(c, at);
-      this.cls[id] = PROMOTED;
+      this.meta[4 * id + CLASS] = PROMOTED;
       return false;
     }
     if (4 * (capacity - n) < capacity && c + 1 < this.capacity.length) {
@@ -162,8 +169,8 @@ export class SketchArena {
       const target = this.slabs[to >>> SLAB_SHIFT]!;
       target.set(slab.subarray(2 * base, 2 * (base + n)), 2 * (to & SLAB_MASK));
       this.release(c, at);
-      this.where[id] = to;
-      this.cls[id] = c + 1;
+      this.meta[4 * id + WHERE] = to;
+      this.meta[4 * id + CLASS] = c + 1;
     }
     return true;
   }
@@ -198,23 +205,23 @@ export class SketchArena {
   /** Slides every live region down to the lowest free address, in address order; drops the slabs left empty. */
   private compact(): void {
     const ids: number[] = [];
-    for (let id = 0; id < this.count; id++) if (this.cls[id] !== PROMOTED) ids.push(id);
-    const where = this.where;
-    const order = Int32Array.from(ids).sort((a, b) => where[a]! - where[b]!);
+    for (let id = 0; id < this.count; id++) if (this.meta[4 * id + CLASS] !== PROMOTED) ids.push(id);
+    const meta = this.meta;
+    const order = Int32Array.from(ids).sort((a, b) => meta[4 * a + WHERE]! - meta[4 * b + WHERE]!);
     let bump = 0;
     for (const id of order) {
-      const size = this.capacity[this.cls[id]!]!;
+      const size = this.capacity[this.meta[4 * id + CLASS]!]!;
       if ((bump & SLAB_MASK) + size > SLAB_PAIRS) bump = ((bump >>> SLAB_SHIFT) + 1) * SLAB_PAIRS; // a region never straddles two slabs
-      const from = where[id]!;
+      const from = meta[4 * id + WHERE]!;
       if (from !== bump) {
         const source = this.slabs[from >>> SLAB_SHIFT]!;
         const target = this.slabs[bump >>> SLAB_SHIFT]!;
         const s = 2 * (from & SLAB_MASK);
         const t = 2 * (bump & SLAB_MASK);
-        const n = 2 * this.used[id]!; // past `used` a region holds nothing
+        const n = 2 * this.meta[4 * id + USED]!; // past `used` a region holds nothing
         if (source === target) source.copyWithin(t, s, s + n);
         else target.set(source.subarray(s, s + n), t);
-        where[id] = bump;
+        meta[4 * id + WHERE] = bump;
       }
       bump += size;
     }
@@ -224,14 +231,8 @@ export class SketchArena {
   }
 
   private growIds(): void {
-    const n = 2 * this.where.length;
-    const grow = <T extends Int32Array | Int8Array>(a: T, b: T): T => {
-      b.set(a);
-      return b;
-    };
-    this.where = grow(this.where, new Int32Array(n));
-    this.used = grow(this.used, new Int32Array(n));
-    this.sorted = grow(this.sorted, new Int32Array(n));
-    this.cls = grow(this.cls, new Int8Array(n));
+    const grown = new Int32Array(2 * this.meta.length);
+    grown.set(this.meta);
+    this.meta = grown;
   }
 }
