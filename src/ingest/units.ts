@@ -88,8 +88,9 @@ export interface UnitRunnerExtras {
 }
 
 /**
- * The runner (0 … count − 1) that keeps the sketch of a key: FNV-1a of the key's text. Every
- * runner computes the same owner from the same text; thousands of keys spread evenly.
+ * The runner (0 … count − 1) that keeps the sketch of a key: FNV-1a of the key's text, mixed
+ * (MurmurHash3's fmix32) before the modulo — FNV's low bits are weak: alone, the lowest one is the
+ * parity of the characters' low bits. Every runner computes the same owner from the same text.
  */
 export function ownerOf(territory: string, facetValues: readonly string[], count: number): number {
   let h = 0x811c9dc5;
@@ -99,6 +100,11 @@ export function ownerOf(territory: string, facetValues: readonly string[], count
   };
   mix(territory);
   for (const v of facetValues) mix(v);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
   return (h >>> 0) % count;
 }
 

@@ -169,10 +169,36 @@ describe('UnitRunner in a partition (keys split between runners)', () => {
     expect(cells.find((c) => c.key === `${territory}/vk`)!.sketch.estimate().value).toBe(3);
   });
 
+  it('sends a unit\'s hashes in as many packets as they need (32 768 a packet), none lost', () => {
+    const { runners, forwarded, buffers } = partition(2);
+    // 70 000 rows of one key that runner 1 owns, read by runner 0: three packets in one unit
+    const territory = ['44701000', '44703000', '44710000', '44712000'].find((t) => ownerOf(t, ['vk'], 2) === 1)!;
+    let text = '';
+    for (let i = 0; i < 70_000; i++) text += `id-${i % 50_000},vk,${territory}\n`;
+    const keys = [...runners[0]!.run(0, enc.encode(text)).newKeys];
+    expect(forwarded()).toBe(70_000);
+    expect(buffers()).toBeLessThanOrEqual(2);
+    const [read] = cellsOf(runners[0]!, keys);
+    expect(read).toMatchObject({ subscriptions: 70_000 });
+    expect(read!.sketch.representation).toBe('EMPTY');
+    const [owned] = cellsOf(runners[1]!, []);
+    expect(owned).toMatchObject({ key: `${territory}/vk`, subscriptions: 0 });
+    const alone = HllSketch.empty(params);
+    const single = runner();
+    single.run(0, enc.encode(text));
+    alone.absorb(batchSketch(single.takeCells(), 0, params));
+    expect(owned!.sketch.toHex()).toBe(alone.toHex());
+  });
+
   it('spreads keys evenly and tells keys apart whatever the split between territory and facet', () => {
-    const counts = [0, 0];
-    for (let t = 0; t < 2000; t++) counts[ownerOf(String(44701000 + t), ['vk'], 2)]!++;
-    expect(Math.min(...counts)).toBeGreaterThan(900);
+    for (const count of [2, 3, 4]) {
+      const counts = Array<number>(count).fill(0);
+      for (let t = 0; t < 2000; t++) for (const p of ['vk', 'ok', 'tg']) counts[ownerOf(String(44701000 + 1000 * t), [p], count)]!++;
+      expect(Math.min(...counts), `${count} runners`).toBeGreaterThan((6000 / count) * 0.9);
+    }
+    // neighbouring codes do not go together (FNV's lowest bit alone is a parity of the characters)
+    const neighbours = ['44701000', '44703000', '44710000', '44712000', '44714000', '44716000'].map((t) => ownerOf(t, ['vk'], 2));
+    expect(new Set(neighbours).size).toBe(2);
     const split = [0, 1, 2, 3, 4, 5, 6, 7].map((n) => ownerOf('ab', ['c'], 1000 + n) === ownerOf('a', ['bc'], 1000 + n));
     expect(split.some((same) => !same)).toBe(true);
   });
