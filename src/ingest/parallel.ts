@@ -12,7 +12,7 @@
  *   resolve each new key's territory  ◀─report─ lines, rows, rejects, first error, new keys
  *   …
  *   end of input                      ─finish─▶ last packets to the peers, wait for theirs
- *   merge local cells into the cube   ◀─cells── per key: subscriptions, sketch bytes, in batches
+ *   take the cells into the cube      ◀─cells── per key: subscriptions, the sketch (owner), in batches
  *
  * Cutting: a unit must start at a row start, or a worker would read a quoted newline as a row end.
  * A unit without any quote byte is cut after its last LF (every LF ends a row there); a unit with

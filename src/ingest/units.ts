@@ -177,9 +177,9 @@ class PartitionRoute implements KeyRoute {
   private owner = new Int32Array(1024);
   private readonly outbox: Array<{ keys: Array<ForwardPacket['keys'][number]>; hashes: Int32Array<ArrayBuffer>; n: number }>;
   /**
-   * Packet buffers the peers gave back. A new buffer per packet (a unit forwards ~160 KB)
-   * lingered until the receiving worker's next full GC, and their sum grew with the input:
-   * national file, 2 workers, ~200 MB per worker by mid-input.
+   * Packet buffers the peers gave back, for the next packets: a new buffer per packet (a unit
+   * forwards ~160 KB) would be garbage in the receiving worker until its next full GC, so the
+   * packets' memory would depend on when that comes; a few buffers going round keep it fixed.
    */
   private readonly spare: Array<Array<Int32Array<ArrayBuffer>>>;
   /** Per sender: its local id → ours. */

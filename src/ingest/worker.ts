@@ -17,7 +17,7 @@
  * next one), and { type: 'done' } once this worker has its 'finish'.
  *
  * Cells go one batch per request, so that batches do not pile up in the reader's queue while it
- * merges the previous one.
+ * takes the previous one.
  */
 import { parentPort, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { HllParams } from '../sketch/index.js';
