@@ -428,7 +428,7 @@ export class Ingester {
     return id;
   }
 
-  /** Gives a new key its local id (and, with a route, asks whether its hashes stay here). */
+  /** Gives a new key its local id (and, with a route, records its text — `text` if the caller has it — and asks whether its hashes stay here). */
   private createKey(cell: Cell, territory: string, facetValues: string[], text: string | undefined): number {
     this.arena ??= new SketchArena(cell.sketch.params);
     const id = this.arena.create();
@@ -441,8 +441,8 @@ export class Ingester {
       this.kept = kept;
     }
     this.targets.push(cell);
-    if (this.route !== undefined && text !== undefined) {
-      this.byText.set(text, id);
+    if (this.route !== undefined) {
+      this.byText.set(text ?? keyText(territory, facetValues), id);
       this.kept[id] = this.route.keeps(id, territory, facetValues) ? 1 : 0;
     }
     return id;

@@ -32,9 +32,10 @@
  * costs vanish, and workers still balance. A unit is copied once, from the read chunks into a
  * buffer of its own that is then transferred, not copied again. At the end the cells come back
  * from all workers at once, each worker's in batches of a few MiB, each asked for only when the
- * previous one arrived (the worker serialises the next while the reader takes this one), and the
- * worker drops each cell once serialised. A key's cell from its owner carries the sketch, from the others only their
- * subscriptions. Between inputs the workers start over with fresh cells (`init`).
+ * previous one arrived (the worker copies out the next while the reader takes this one), and the
+ * worker drops each cell once copied out. A key's cell from its owner carries the sketch, from
+ * the others only their subscriptions. Between inputs the workers start over with fresh cells
+ * (`init`).
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -335,7 +336,7 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
       };
     });
 
-    // ---- merge a worker's cells into the cube: batch by batch ----
+    // ---- take a worker's cells into the cube: batch by batch ----
     const limits = ctx.batchLimits ?? DEFAULT_BATCH_LIMITS;
     /** Subscriptions of keys the tree refused (their rows are rejected). */
     let refusedRows = 0;

@@ -23,9 +23,9 @@
  * makes a local id for a key it has not read yet (`Ingester.keyOf`); if it reads one of its rows
  * later, it reports that sighting (unit and line) for the reader's first-error order.
  *
- * At the end the cells leave in batches (`takeCells`), each cell's sketch serialised and then let
- * go, so the worker shrinks while the reader merges: serialising them all at once held every cell
- * twice (object and bytes) in each worker, and a copy of the bytes in the reader.
+ * At the end the cells leave in batches (`takeCells`), each cell's sketch copied out and then let
+ * go, so the worker shrinks while the reader takes them: copying them all at once held every cell
+ * twice in each worker, and a copy of the bytes in the reader.
  */
 import type { Cell } from '../cube/index.js';
 import { isReachtreeError } from '../errors.js';

@@ -204,13 +204,13 @@ export class SketchArena {
 
   /** Slides every live region down to the lowest free address, in address order; drops the slabs left empty. */
   private compact(): void {
-    const ids: number[] = [];
-    for (let id = 0; id < this.count; id++) if (this.meta[4 * id + CLASS] !== PROMOTED) ids.push(id);
     const meta = this.meta;
-    const order = Int32Array.from(ids).sort((a, b) => meta[4 * a + WHERE]! - meta[4 * b + WHERE]!);
+    const order: number[] = [];
+    for (let id = 0; id < this.count; id++) if (meta[4 * id + CLASS] !== PROMOTED) order.push(id);
+    order.sort((a, b) => meta[4 * a + WHERE]! - meta[4 * b + WHERE]!);
     let bump = 0;
     for (const id of order) {
-      const size = this.capacity[this.meta[4 * id + CLASS]!]!;
+      const size = this.capacity[meta[4 * id + CLASS]!]!;
       if ((bump & SLAB_MASK) + size > SLAB_PAIRS) bump = ((bump >>> SLAB_SHIFT) + 1) * SLAB_PAIRS; // a region never straddles two slabs
       const from = meta[4 * id + WHERE]!;
       if (from !== bump) {
@@ -218,7 +218,7 @@ export class SketchArena {
         const target = this.slabs[bump >>> SLAB_SHIFT]!;
         const s = 2 * (from & SLAB_MASK);
         const t = 2 * (bump & SLAB_MASK);
-        const n = 2 * this.meta[4 * id + USED]!; // past `used` a region holds nothing
+        const n = 2 * meta[4 * id + USED]!; // past `used` a region holds nothing
         if (source === target) source.copyWithin(t, s, s + n);
         else target.set(source.subarray(s, s + n), t);
         meta[4 * id + WHERE] = bump;
