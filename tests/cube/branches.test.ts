@@ -46,7 +46,7 @@ function fill(tree: TerritoryTree, facets: readonly string[][], codes: readonly 
 }
 
 /** The cube's cells dealt to `parts` threads: each branch whole to one, cells above the branches to any. */
-function deal(cube: Cube, tree: TerritoryTree, parts: number, ownerOf: (branch: TerritoryNode) => number): Cube[] {
+function deal(cube: Cube, parts: number, ownerOf: (branch: TerritoryNode) => number): Cube[] {
   const cubes = Array.from({ length: parts }, () => new Cube(params, cube.facetNames));
   cube.cells().forEach(({ territory, facetValues, cell }, i) => {
     const branch = branchOf(territory);
@@ -60,7 +60,7 @@ function deal(cube: Cube, tree: TerritoryTree, parts: number, ownerOf: (branch: 
 
 function split(cube: Cube, tree: TerritoryTree, parts: number, keep: (c: RolledCell) => boolean): RolledFigures[] {
   const ownerOf = (b: TerritoryNode): number => b.code.length % parts;
-  const results = deal(cube, tree, parts, ownerOf).map((part, p) => rollUpBranches(part, tree, (b) => ownerOf(b) === p, keep));
+  const results = deal(cube, parts, ownerOf).map((part, p) => rollUpBranches(part, tree, (b) => ownerOf(b) === p, keep));
   const upper = new Cube(params, cube.facetNames);
   const branches = new Map<string, RolledFigures[]>();
   for (const r of results) {
