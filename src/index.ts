@@ -31,12 +31,11 @@ export * from './territory/index.js';
 
 // Cells and the roll-up
 export { ALL, Cube, rollUp, rollUpEach, encodeCells, CellsDecoder, cellsHeader } from './cube/index.js';
-export type { Cell, CubeCell, RolledCell, RolledFigures, CellRow } from './cube/index.js';
+export type { Cell, CubeCell, RolledCell, CellRow } from './cube/index.js';
 
 // Ingest: files, streams, row objects; cells files
 export {
   ingestFiles,
-  ingestFilesRolledUp,
   ingestStream,
   ingestRows,
   resolveIngestOptions,
@@ -47,7 +46,7 @@ export {
   openSource,
   formatSummary,
 } from './ingest/index.js';
-export type { IngestArgs, IngestOptions, IngestResult, IngestSummary, RolledUpResult, RowObject, RejectedRow } from './ingest/index.js';
+export type { IngestArgs, IngestOptions, IngestResult, IngestSummary, RowObject, RejectedRow } from './ingest/index.js';
 export { readHierarchy, readNamesCsv, readTruthCsv } from './ingest/tables.js';
 
 // Reports

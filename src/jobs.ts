@@ -11,7 +11,7 @@ import { rollUpEach, type Cube } from './cube/index.js';
 import { ReachtreeError } from './errors.js';
 import { readCellsFiles } from './ingest/cells.js';
 import type { IngestArgs } from './ingest/options.js';
-import { ingestFilesRolledUp, type IngestIo } from './ingest/pipeline.js';
+import { ingestFiles, type IngestIo } from './ingest/pipeline.js';
 import type { IngestSummary } from './ingest/progress.js';
 import { readHierarchy, readNamesCsv } from './ingest/tables.js';
 import { buildReport, type ReportRow } from './report/rows.js';
@@ -47,19 +47,14 @@ export interface ReportResult {
   readonly cube: Cube;
 }
 
-/** E_CONFIG_OPTION unless every level asked for is one of the tree's. */
-function checkLevels(tree: TerritoryTree, args: ReportArgs): void {
+/** Roll-up and report rows of a cube: the shared tail of `estimate` and `report`. */
+export function reportCube(cube: Cube, tree: TerritoryTree, args: ReportArgs = {}): ReportResult {
   const known = new Set(tree.levels());
   for (const level of args.levels ?? []) {
     if (!known.has(level)) {
       throw new ReachtreeError('E_CONFIG_OPTION', `unknown level "${level}"; this tree has levels: ${[...known].join(', ')}`);
     }
   }
-}
-
-/** Roll-up and report rows of a cube: the tail of `report`. */
-export function reportCube(cube: Cube, tree: TerritoryTree, args: ReportArgs = {}): ReportResult {
-  checkLevels(tree, args);
   // Rows are made node by node as the roll-up finishes them, so each merged sketch can go once
   // its parent has it; the report keeps figures only.
   const byNode: ReportRow[][] = [];
@@ -72,21 +67,18 @@ export function reportCube(cube: Cube, tree: TerritoryTree, args: ReportArgs = {
   return { rows: byNode.flat(), facetNames: cube.facetNames, tree, cube };
 }
 
-/** The rows of `estimate` (its cells are never gathered in one place with workers: no cube). */
-export interface EstimateResult extends Omit<ReportResult, 'cube'> {
+export interface EstimateResult extends ReportResult {
   readonly summary: IngestSummary;
 }
 
 /** The main job: CSV files ('-' = stdin; plain or gzip) → report rows for every node. */
 export async function estimateFiles(
   paths: readonly string[],
-  options: { tree?: TreeArgs; ingest?: IngestArgs; params?: Partial<HllParams>; report?: ReportArgs; io?: Omit<IngestIo, 'cube'> } = {},
+  options: { tree?: TreeArgs; ingest?: IngestArgs; params?: Partial<HllParams>; report?: ReportArgs; io?: IngestIo } = {},
 ): Promise<EstimateResult> {
   const tree = await loadTree(options.tree);
-  const report = options.report ?? {};
-  checkLevels(tree, report);
-  const { figures, facetNames, summary } = await ingestFilesRolledUp(paths, tree, options.ingest, options.params, { allNodes: report.allNodes }, options.io);
-  return { rows: buildReport(figures, { levels: report.levels ?? [] }), facetNames, tree, summary };
+  const { cube, summary } = await ingestFiles(paths, tree, options.ingest, options.params, options.io);
+  return { ...reportCube(cube, tree, options.report), summary };
 }
 
 /** Report rows from stored cells files (`reachtree build` / `merge` output, or PostgreSQL exports). */

@@ -3,7 +3,5 @@ export { ALL, Cube, compareFacetValues, comparePaths } from './cube.js';
 export type { Cell, CubeCell } from './cube.js';
 export { rollUp, rollUpEach } from './rollup.js';
 export type { RolledCell } from './rollup.js';
-export { BRANCH_DEPTH, addLooseCells, branchOf, figuresOf, joinBranches, rollUpBranches } from './branches.js';
-export type { BranchPart, LooseCell, RolledFigures } from './branches.js';
 export { CellsDecoder, cellRowFields, cellsHeader, describeParams, encodeCells, SKETCH_COLUMN, SUBSCRIPTIONS_COLUMN, TERRITORY_COLUMN } from './cells.js';
 export type { CellRow, CellsDecoderOptions } from './cells.js';

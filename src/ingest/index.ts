@@ -1,6 +1,6 @@
 // Public surface of the ingest module: subscription CSV in (files, streams, row objects), cells files in and out.
-export { ingestFiles, ingestFilesRolledUp, ingestRows, ingestStream } from './pipeline.js';
-export type { IngestIo, IngestResult, RolledUpResult, RowObject } from './pipeline.js';
+export { ingestFiles, ingestRows, ingestStream } from './pipeline.js';
+export type { IngestIo, IngestResult, RowObject } from './pipeline.js';
 export { resolveIngestOptions, DEFAULT_FACET_COLUMNS, DEFAULT_ID_COLUMN, DEFAULT_TERRITORY_COLUMN, MAX_WORKERS } from './options.js';
 export type { IngestArgs, IngestOptions } from './options.js';
 export { formatSummary, ProgressReporter } from './progress.js';

@@ -362,19 +362,9 @@ export class Ingester {
 
   /** Takes what key `id` gathered since it was last taken; the key starts empty again. */
   takeLocal(id: number): { readonly sketch: HllSketch; readonly subscriptions: number } {
-    return { sketch: (this.arena as SketchArena).take(id), subscriptions: this.takeSubscriptions(id) };
-  }
-
-  /** Takes the subscriptions key `id` counted (they go to the key's owner, see KeyRoute). */
-  takeSubscriptions(id: number): number {
-    const n = this.subscriptions[id] as number;
+    const subscriptions = this.subscriptions[id] as number;
     this.subscriptions[id] = 0;
-    return n;
-  }
-
-  /** Subscriptions of key `id` counted elsewhere (another worker's rows of a key kept here). */
-  addSubscriptions(id: number, n: number): void {
-    (this.subscriptions[id] as number) += n;
+    return { sketch: (this.arena as SketchArena).take(id), subscriptions };
   }
 
   /** Unions what every key gathered into its cell (sketch union, subscriptions added). */

@@ -43,8 +43,7 @@ import { MessageChannel, Worker, type MessagePort, type TransferListItem } from 
 import type { Cell, Cube } from '../cube/index.js';
 import { ReachtreeError } from '../errors.js';
 import { WIRE_KINDS } from '../sketch/index.js';
-import type { TerritoryNode, TerritoryTree, TreeRecipe } from '../territory/index.js';
-import type { WiredPart } from './branchstore.js';
+import type { TerritoryNode, TerritoryTree } from '../territory/index.js';
 import { TerritoryResolver, emptyInputError, isKeyProblem, readHeaderRow, type ColumnLayout, type KeyProblem, type RejectedRow } from './ingester.js';
 import type { IngestOptions } from './options.js';
 import { CsvScanner, NEED_MORE } from './scanner.js';
@@ -62,15 +61,13 @@ type FromWorker =
   | { type: 'unit'; report: UnitReport; bytes: ArrayBuffer }
   | { type: 'finished' }
   | { type: 'cells'; batch: CellBatch }
-  | { type: 'kept'; refused: number }
-  | { type: 'rolled'; part: WiredPart }
   | { type: 'error'; message: string; stack?: string };
 
 class PoolWorker {
   inFlight = 0;
   onReport: (report: UnitReport) => void = () => undefined;
-  /** The one request ('finish', 'cells', 'keep' or 'rollup') awaiting its answer. */
-  private answer: { resolve: (answer: FromWorker) => void; reject: (e: Error) => void } | undefined;
+  /** The one request ('finish' or 'cells') awaiting its answer. */
+  private answer: { resolve: (batch: CellBatch | undefined) => void; reject: (e: Error) => void } | undefined;
 
   constructor(
     readonly worker: Worker,
@@ -82,10 +79,10 @@ class PoolWorker {
         pool.recycle(msg.bytes);
         this.onReport(msg.report);
         pool.notify();
-      } else if (msg.type !== 'error') {
+      } else if (msg.type === 'cells' || msg.type === 'finished') {
         const w = this.answer;
         this.answer = undefined;
-        w?.resolve(msg);
+        w?.resolve(msg.type === 'cells' ? msg.batch : undefined);
       } else {
         const e = new Error(`ingest worker failed: ${msg.message}`);
         if (msg.stack !== undefined) e.stack = msg.stack;
@@ -104,21 +101,11 @@ class PoolWorker {
   }
 
   /** The worker's next batch of cells (after `finish`). One request at a time. */
-  async nextCells(limits: BatchLimits): Promise<CellBatch> {
-    return ((await this.request({ type: 'cells', limits })) as Extract<FromWorker, { type: 'cells' }>).batch;
+  nextCells(limits: BatchLimits): Promise<CellBatch> {
+    return this.request({ type: 'cells', limits }) as Promise<CellBatch>;
   }
 
-  /** Branch mode, after `finish`: the input's cells stay in the worker; resolves to the subscriptions of keys the tree refused. */
-  async keep(): Promise<number> {
-    return ((await this.request({ type: 'keep' })) as Extract<FromWorker, { type: 'kept' }>).refused;
-  }
-
-  /** Branch mode, after the last input: the worker's part of the roll-up. */
-  async rollUp(allNodes: boolean): Promise<WiredPart> {
-    return ((await this.request({ type: 'rollup', allNodes })) as Extract<FromWorker, { type: 'rolled' }>).part;
-  }
-
-  private request(msg: ToWorker): Promise<FromWorker> {
+  private request(msg: ToWorker): Promise<CellBatch | undefined> {
     return new Promise((resolve, reject) => {
       this.answer = { resolve, reject };
       this.post(msg);
@@ -146,15 +133,7 @@ export class WorkerPool {
   /** Unit buffers back from the workers, for the next units. */
   private readonly spare: ArrayBuffer[] = [];
 
-  /**
-   * @param branches the tree's recipe for branch mode: the workers own whole branches of the tree
-   *   and roll them up themselves (`rollUp`), and the cells never come to this thread. Without it
-   *   the cells come back at the end of each input.
-   */
-  constructor(
-    size: number,
-    readonly branches?: TreeRecipe,
-  ) {
+  constructor(size: number) {
     this.workers = Array.from({ length: size }, () => {
       const worker = spawnWorker();
       worker.on('error', (e) => this.fail(e));
@@ -176,11 +155,6 @@ export class WorkerPool {
 
   recycle(buffer: ArrayBuffer): void {
     if (this.spare.length < this.workers.length * MAX_IN_FLIGHT + 2) this.spare.push(buffer);
-  }
-
-  /** Branch mode: every worker's part of the roll-up, after the last input. */
-  rollUp(allNodes: boolean): Promise<WiredPart[]> {
-    return Promise.all(this.workers.map((w) => w.rollUp(allNodes)));
   }
 
   /** Throws the failure of a worker, if one failed. */
@@ -327,19 +301,18 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
     }
     pool.workers.forEach((w, index) => {
       const ports = peers[index]!;
-      w.post({ type: 'init', options, layout, params, file, index, peers: ports, recipe: pool.branches }, ports.filter((p): p is MessagePort => p !== null));
+      w.post({ type: 'init', options, layout, params, file, index, peers: ports }, ports.filter((p): p is MessagePort => p !== null));
     });
     const reports: UnitSummary[] = [];
     const keys: KeyEntry[][] = pool.workers.map(() => []);
     const sighted: Sighting[] = [];
     const resolver = new TerritoryResolver(tree);
-    const inBranches = pool.branches !== undefined;
     let stopAfter = Infinity; // default mode: no unit past the first failing one matters
     let rows = 0;
     const addKeys = (i: number, newKeys: readonly UnitKey[], unit: number): void => {
       for (const k of newKeys) {
         const status = resolver.resolve(k.territory);
-        const cell = isKeyProblem(status) || inBranches ? undefined : ctx.cube.cell(status, k.facetValues);
+        const cell = isKeyProblem(status) ? undefined : ctx.cube.cell(status, k.facetValues);
         // spelled out, not spread: a copy of a structured-cloned object took a hidden class of its
         // own each (national file: ~100 000 of them, ~20 MB of the reader's heap)
         const entry: KeyEntry = { territory: k.territory, facetValues: k.facetValues, line: k.line, status, cell };
@@ -474,10 +447,8 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
       }
     }
 
-    // ---- take the cells: from every worker at once (they are disjoint; each worker copies out its next batch while the reader takes one);
-    //      in branch mode they stay in the workers ----
-    if (inBranches) refusedRows = (await Promise.all(pool.workers.map((w) => w.keep()))).reduce((a, b) => a + b, 0);
-    else await Promise.all(pool.workers.map((_, i) => drain(i)));
+    // ---- take the cells: from every worker at once (they are disjoint; each worker serialises its next batch while the reader takes one) ----
+    await Promise.all(pool.workers.map((_, i) => drain(i)));
     const rejected = reports.reduce((n, r) => n + (r?.rejected ?? 0), refusedRows);
     const invalidKeys = sighted.map(({ unit, line, territory, problem }) => {
       const reason = new ReachtreeError(problem.code, problem.message, { location: { column: territoryColumn, value: territory } }).message;

@@ -17,11 +17,10 @@
  * a rejects file it is ingested in this thread.
  */
 import { ReachtreeError, isReachtreeError, type ErrorCode } from '../errors.js';
-import { ALL, BRANCH_DEPTH, Cube, addLooseCells, figuresOf, joinBranches, rollUpEach, type Cell, type RolledCell, type RolledFigures } from '../cube/index.js';
+import { ALL, Cube, type Cell } from '../cube/index.js';
 import { murmurHash3x64h1 } from '../hash/index.js';
 import { resolveHllParams, type HllParams } from '../sketch/index.js';
-import { recipeOf, type TerritoryTree, type TreeRecipe } from '../territory/index.js';
-import { unwired, type WiredPart } from './branchstore.js';
+import type { TerritoryTree } from '../territory/index.js';
 import { Ingester, TreeCells, type RejectedRow } from './ingester.js';
 import { resolveIngestOptions, type IngestArgs, type IngestOptions } from './options.js';
 import { ProgressReporter, type IngestSummary, type ProgressSink } from './progress.js';
@@ -32,14 +31,6 @@ import { BUFFER_CHUNKS, openSource, streamSource, type ByteSource } from './sour
 
 export interface IngestResult {
   readonly cube: Cube;
-  readonly summary: IngestSummary;
-}
-
-/** Cells ingested and rolled up the tree: what a report is made of. */
-export interface RolledUpResult {
-  /** Every node's figures (per facet-value tuple, then '*'), in report order; nodes without subscriptions only with `allNodes`. */
-  readonly figures: RolledFigures[];
-  readonly facetNames: readonly string[];
   readonly summary: IngestSummary;
 }
 
@@ -66,54 +57,9 @@ export async function ingestFiles(
   // but open each only when its turn comes: thousands of daily files must not hold thousands of
   // descriptors.
   for (const p of paths) if (p !== '-') await checkReadable(p);
-  const { cube, summary } = await run(inputsOf(paths, options, io), tree, options, params, io);
-  return { cube, summary };
-}
-
-function inputsOf(paths: readonly string[], options: IngestOptions, io: IngestIo): Input[] {
   const open = (p: string) => () => openSource(p, { chunkBytes: options.chunkBytes, ...(io.stdin ? { stdin: io.stdin } : {}) });
-  return paths.map((p) => ({ open: open(p), ...(p === '-' ? {} : { reopen: open(p) }) }));
-}
-
-/**
- * Ingests CSV files like `ingestFiles` and rolls the cells up `tree`. With workers the roll-up is
- * done by the workers, each over the branches (regions) it owns (see ingest/branchstore.ts and
- * cube/branches.ts): the cube is never gathered in this thread, and the roll-up runs on every
- * core. Same figures either way. (Not when a run reads stdin with a rejects file: that input is
- * ingested in this thread, so the whole run gathers its cells here.)
- */
-export async function ingestFilesRolledUp(
-  paths: readonly string[],
-  tree: TerritoryTree,
-  args: IngestArgs = {},
-  params: Partial<HllParams> = {},
-  rollup: { readonly allNodes?: boolean | undefined } = {},
-  io: Omit<IngestIo, 'cube'> = {},
-): Promise<RolledUpResult> {
-  const options = resolveIngestOptions(args);
-  for (const p of paths) if (p !== '-') await checkReadable(p);
-  const inputs = inputsOf(paths, options, io);
-  const allNodes = rollup.allNodes === true;
-  const recipe = recipeOf(tree);
-  const inBranches = options.workers > 1 && recipe !== undefined && inputs.every((i) => options.rejectsFile === undefined || i.reopen !== undefined);
-  const { cube, summary, parts } = await run(inputs, tree, options, params, io, inBranches ? { recipe, allNodes } : undefined);
-  const keep = allNodes ? () => true : (c: RolledCell) => c.subscriptions > 0;
-  if (parts === undefined) {
-    const figures: RolledFigures[][] = [];
-    rollUpEach(cube, tree, (cells, index) => {
-      figures[index] = cells.filter(keep).map(figuresOf);
-    });
-    return { figures: figures.flat(), facetNames: cube.facetNames, summary };
-  }
-  const branches = new Map<string, RolledFigures[]>();
-  let cells = 0;
-  for (const part of parts) {
-    addLooseCells(cube, tree, part.cells.map((c) => unwired(c, cube.params)));
-    for (const [code, figures] of part.branches) branches.set(code, figures);
-    cells += part.branchCells;
-  }
-  cells += cube.cells().filter((c) => c.territory.depth < BRANCH_DEPTH).length;
-  return { figures: joinBranches(cube, tree, branches, keep), facetNames: cube.facetNames, summary: { ...summary, cells } };
+  const inputs: Input[] = paths.map((p) => ({ open: open(p), ...(p === '-' ? {} : { reopen: open(p) }) }));
+  return run(inputs, tree, options, params, io);
 }
 
 /** Ingests one CSV byte stream (a Node Readable or any async iterable of bytes; gzip is detected). */
@@ -126,8 +72,7 @@ export async function ingestStream(
   io: IngestIo = {},
 ): Promise<IngestResult> {
   const source = streamSource(stream, name);
-  const { cube, summary } = await run([{ open: () => Promise.resolve(source) }], tree, resolveIngestOptions(args), params, io);
-  return { cube, summary };
+  return run([{ open: () => Promise.resolve(source) }], tree, resolveIngestOptions(args), params, io);
 }
 
 /** One input of a run: opened when its turn comes; re-openable when it is a file. */
@@ -136,24 +81,12 @@ interface Input {
   readonly reopen?: () => Promise<ByteSource>;
 }
 
-/**
- * The ingest of every input, in order. With `branches` the workers keep the cells (branch mode) and
- * `parts` are their parts of the roll-up; `cube` then only holds what this thread ingested (nothing).
- */
-async function run(
-  inputs: readonly Input[],
-  tree: TerritoryTree,
-  options: IngestOptions,
-  params: Partial<HllParams>,
-  io: IngestIo,
-  branches?: { readonly recipe: TreeRecipe; readonly allNodes: boolean },
-): Promise<IngestResult & { readonly parts: WiredPart[] | undefined }> {
+async function run(inputs: readonly Input[], tree: TerritoryTree, options: IngestOptions, params: Partial<HllParams>, io: IngestIo): Promise<IngestResult> {
   const started = performance.now();
   const cube = io.cube ?? new Cube(resolveHllParams(params), options.facetColumns);
   const session = new RejectSession(options);
   const progress = progressFor(options, io);
-  const pool = options.workers > 1 ? new WorkerPool(options.workers, branches?.recipe) : undefined;
-  let parts: WiredPart[] | undefined;
+  const pool = options.workers > 1 ? new WorkerPool(options.workers) : undefined;
   let rows = 0;
   let rejected = 0;
   let bytes = 0;
@@ -174,8 +107,7 @@ async function run(
           onProgress: (n) => progress?.update({ file: src.name, rows: rowsBefore + n, bytesRead: src.bytesRead, size: src.size }),
         });
         if (outcome.rejected > 0 && options.rejectsFile !== undefined && again !== undefined) {
-          // (in branch mode into a scratch cube: this thread's cube gets only the roll-up's cells)
-          await checkRows(await again(), tree, branches === undefined ? cube : new Cube(cube.params, cube.facetNames), options, session);
+          await checkRows(await again(), tree, cube, options, session);
         } else if (outcome.rejected > 0 && outcome.firstReject !== undefined) {
           session.addCounted(outcome.rejected, outcome.firstReject);
         }
@@ -195,7 +127,6 @@ async function run(
       rejected += ingester.rejected;
       bytes += ingester.bytes;
     }
-    if (branches !== undefined) parts = await (pool as WorkerPool).rollUp(branches.allNodes);
   } catch (e) {
     progress?.finish();
     await source?.close();
@@ -209,7 +140,6 @@ async function run(
   return {
     cube,
     summary: { files: inputs.length, rowsRead: rows, rowsRejected: rejected, cells: cube.size, bytes, elapsedMs: performance.now() - started },
-    parts,
   };
 }
 

@@ -62,26 +62,11 @@ export interface UnitReport {
   readonly sightings: readonly KeySighting[];
 }
 
-/**
- * How runners split the keys: this one is `index` of `count`; `send` delivers a packet to runner
- * `peer`'s `receive(index, packet)`, in order. `owner` says which runner keeps a key's sketch
- * (default `ownerOf`); every runner must use the same function.
- */
+/** How runners split the keys: this one is `index` of `count`; `send` delivers a packet to runner `peer`'s `receive(index, packet)`, in order. */
 export interface KeyPartition {
   readonly index: number;
   readonly count: number;
   send(peer: number, packet: ForwardPacket): void;
-  readonly owner?: (territory: string, facetValues: readonly string[]) => number;
-}
-
-/**
- * Subscriptions one runner counted for keys another runner owns, handed over when the input ends
- * (`UnitRunner.finish` → the owner's `receiveCounts`): afterwards each key's owner holds all of
- * its figures — sketch and subscriptions. `ids` are the sender's local ids, named in its packets.
- */
-export interface CountsHandover {
-  readonly ids: Int32Array<ArrayBuffer>;
-  readonly counts: Float64Array<ArrayBuffer>;
 }
 
 /**
@@ -171,8 +156,6 @@ const SPARE_PACKETS = 4;
  */
 class DeferredCells implements CellSource {
   count = 0;
-  /** Every key, by local id. */
-  readonly keys: Array<{ readonly territory: string; readonly facetValues: readonly string[] }> = [];
   newKeys: UnitKey[] = [];
   sightings: KeySighting[] = [];
   private readonly placeholder: Cell;
@@ -183,7 +166,6 @@ class DeferredCells implements CellSource {
 
   cellFor(territory: string, facetValues: string[], line: number | undefined): Cell {
     this.count++;
-    this.keys.push({ territory, facetValues });
     this.newKeys.push({ territory, facetValues, line });
     return this.placeholder;
   }
@@ -213,8 +195,7 @@ class PartitionRoute implements KeyRoute {
   }
 
   keeps(id: number, territory: string, facetValues: readonly string[]): boolean {
-    const { owner: ownerFn, count } = this.partition;
-    const owner = ownerFn !== undefined ? ownerFn(territory, facetValues) : ownerOf(territory, facetValues, count);
+    const owner = ownerOf(territory, facetValues, this.partition.count);
     if (id >= this.owner.length) {
       const grown = new Int32Array(2 * Math.max(id, 512));
       grown.set(this.owner);
@@ -262,28 +243,6 @@ class PartitionRoute implements KeyRoute {
     const h = packet.hashes;
     const end = 3 * packet.count;
     for (let o = 0; o < end; o += 3) ingester.addHash(ours[h[o]!]!, h[o + 1]!, h[o + 2]!);
-  }
-
-  /** Per runner, the subscriptions of the keys it owns that rows here counted (taken from the ingester); undefined for this runner and runners owed nothing. */
-  handOverCounts(ingester: Ingester): Array<CountsHandover | undefined> {
-    const ids: number[][] = this.outbox.map(() => []);
-    const counts: number[][] = this.outbox.map(() => []);
-    for (let id = 0; id < ingester.localKeys; id++) {
-      const owner = this.owner[id]!;
-      if (owner === this.partition.index) continue;
-      const n = ingester.takeSubscriptions(id);
-      if (n === 0) continue;
-      ids[owner]!.push(id);
-      counts[owner]!.push(n);
-    }
-    return ids.map((list, peer) => (list.length === 0 ? undefined : { ids: Int32Array.from(list), counts: Float64Array.from(counts[peer]!) }));
-  }
-
-  /** Adds the subscriptions runner `from` handed over to the keys here. */
-  receiveCounts(from: number, handover: CountsHandover, ingester: Ingester): void {
-    const ours = this.fromPeer[from]!;
-    const { ids, counts } = handover;
-    for (let j = 0; j < ids.length; j++) ingester.addSubscriptions(ours[ids[j]!]!, counts[j]!);
   }
 
   reuse(peer: number, hashes: Int32Array<ArrayBuffer>): void {
@@ -401,38 +360,9 @@ export class UnitRunner {
     this.route?.reuse(peer, hashes);
   }
 
-  /**
-   * The input ended: no units from now on (packets from the other runners still arrive until every
-   * one has ended too). In a partition, returns per runner the subscriptions to hand over to it
-   * (see CountsHandover), to be delivered after this runner's last packet.
-   */
-  finish(): Array<CountsHandover | undefined> {
+  /** The input ended: no units from now on (packets from the other runners still arrive until every one has ended too). */
+  finish(): void {
     this.ended = true;
-    return this.route?.handOverCounts(this.ingester) ?? [];
-  }
-
-  /** Subscriptions runner `from` of the partition handed over (after its last packet). */
-  receiveCounts(from: number, handover: CountsHandover): void {
-    if (this.route === undefined || this.taking) throw new Error('UnitRunner: handed-over counts outside a partition or after the cells were taken');
-    this.route.receiveCounts(from, handover, this.ingester);
-  }
-
-  /**
-   * Takes every key's cell that holds something, key by key (each emptied as it is taken), for a
-   * store in this thread — instead of batches for another (`takeCells`). After every other
-   * runner's counts arrived, that is exactly the keys this runner owns.
-   */
-  takeEachCell(visit: (territory: string, facetValues: readonly string[], cell: { readonly sketch: HllSketch; readonly subscriptions: number }) => void): void {
-    this.ended = true;
-    this.taking = true;
-    const { keys } = this.deferred;
-    for (let id = this.taken; id < keys.length; id++) {
-      const cell = this.ingester.takeLocal(id);
-      if (cell.subscriptions === 0 && cell.sketch.representation === 'EMPTY') continue;
-      const { territory, facetValues } = keys[id]!;
-      visit(territory, facetValues, cell);
-    }
-    this.taken = keys.length;
   }
 
   /**

@@ -10,52 +10,29 @@
  *   ← { type: 'finished' }                               … and every peer's last packet arrived
  *   → { type: 'cells', limits }                          the next batch of cells (buffers
  *   ← { type: 'cells', batch }                           transferred), until batch.last
- *   → { type: 'keep' }                                   branch mode, instead of 'cells': the
- *   ← { type: 'kept', refused }                          input's cells go to this worker's store
- *   → { type: 'rollup', allNodes }                       branch mode, after the last input: this
- *   ← { type: 'rolled', part }                           worker's part of the roll-up (WiredPart)
  *   ← { type: 'error', message, stack }                  a bug, not an input problem
  *
  * and with each peer, over its port: { type: 'packet', packet } (hashes of keys the peer owns,
  * see units.ts), each answered by { type: 'spare', hashes } (the packet's buffer back, for the
- * next one), and once this worker has its 'finish': { type: 'counts', handover } (subscriptions
- * its rows counted for keys the peer owns), then { type: 'done' }.
+ * next one), and { type: 'done' } once this worker has its 'finish'.
  *
  * Cells go one batch per request, so that batches do not pile up in the reader's queue while it
  * takes the previous one.
  */
 import { parentPort, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { HllParams } from '../sketch/index.js';
-import type { TreeRecipe } from '../territory/index.js';
-import { BranchStore } from './branchstore.js';
 import type { ColumnLayout } from './ingester.js';
 import type { IngestOptions } from './options.js';
 import { BUFFER_CHUNKS } from './sources.js';
-import { UnitRunner, type BatchLimits, type CountsHandover, type ForwardPacket } from './units.js';
+import { UnitRunner, type BatchLimits, type ForwardPacket } from './units.js';
 
 export type ToWorker =
-  | {
-      type: 'init';
-      options: IngestOptions;
-      layout: ColumnLayout;
-      params: HllParams;
-      file: string;
-      index: number;
-      peers: Array<MessagePort | null>;
-      /** Branch mode (the workers roll up): the tree, sent with the first input of a run. */
-      recipe: TreeRecipe | undefined;
-    }
+  | { type: 'init'; options: IngestOptions; layout: ColumnLayout; params: HllParams; file: string; index: number; peers: Array<MessagePort | null> }
   | { type: 'unit'; unit: number; bytes: ArrayBuffer; length: number }
   | { type: 'finish' }
-  | { type: 'cells'; limits: BatchLimits }
-  | { type: 'keep' }
-  | { type: 'rollup'; allNodes: boolean };
+  | { type: 'cells'; limits: BatchLimits };
 
-type PeerMessage =
-  | { type: 'packet'; packet: ForwardPacket }
-  | { type: 'spare'; hashes: Int32Array<ArrayBuffer> }
-  | { type: 'counts'; handover: CountsHandover }
-  | { type: 'done' };
+type PeerMessage = { type: 'packet'; packet: ForwardPacket } | { type: 'spare'; hashes: Int32Array<ArrayBuffer> } | { type: 'done' };
 
 const port = parentPort;
 if (port === null) throw new Error('worker.ts must run in a worker thread');
@@ -77,7 +54,6 @@ class Input {
         index: msg.index,
         count: peers.length,
         send: (peer, packet) => peers[peer]!.postMessage({ type: 'packet', packet } satisfies PeerMessage, [packet.hashes.buffer]),
-        ...(store !== undefined ? { owner: store.owner } : {}),
       },
     });
     // Between units the peers' messages are read synchronously (drainPeers); the listeners serve
@@ -98,12 +74,8 @@ class Input {
   }
 
   finish(): void {
-    const handovers = this.runner.finish();
-    this.peers.forEach((p, peer) => {
-      const handover = handovers[peer];
-      if (p !== null && handover !== undefined) p.postMessage({ type: 'counts', handover } satisfies PeerMessage, [handover.ids.buffer, handover.counts.buffer]);
-      p?.postMessage({ type: 'done' } satisfies PeerMessage);
-    });
+    this.runner.finish();
+    for (const p of this.peers) p?.postMessage({ type: 'done' } satisfies PeerMessage);
     this.finished = true;
     this.drainPeers();
     this.reportFinished();
@@ -120,8 +92,6 @@ class Input {
       this.peers[from]!.postMessage({ type: 'spare', hashes } satisfies PeerMessage, [hashes.buffer]);
     } else if (m.type === 'spare') {
       this.runner.reuse(from, m.hashes);
-    } else if (m.type === 'counts') {
-      this.runner.receiveCounts(from, m.handover);
     } else {
       this.waiting--;
       this.reportFinished();
@@ -138,8 +108,6 @@ class Input {
 }
 
 let input: Input | undefined;
-/** Branch mode: this worker's cells across the inputs of a run, and its part of the roll-up. */
-let store: BranchStore | undefined;
 
 function guarded(f: () => void): void {
   try {
@@ -152,15 +120,7 @@ function guarded(f: () => void): void {
 port.on('message', (msg: ToWorker) =>
   guarded(() => {
     if (msg.type === 'init') {
-      if (msg.recipe !== undefined) store ??= new BranchStore(msg.recipe, msg.params, msg.options.facetColumns, msg.index, msg.peers.length);
       input = new Input(msg, msg.peers);
-      return;
-    }
-    if (msg.type === 'rollup') {
-      if (store === undefined) throw new Error('rollup without a branch store');
-      const part = store.rollUp(msg.allNodes);
-      store = undefined;
-      port.postMessage({ type: 'rolled', part });
       return;
     }
     if (input === undefined) throw new Error(`${msg.type} before init`);
@@ -171,12 +131,6 @@ port.on('message', (msg: ToWorker) =>
       input.drainPeers();
     } else if (msg.type === 'finish') {
       input.finish();
-    } else if (msg.type === 'keep') {
-      if (store === undefined) throw new Error('keep without a branch store');
-      const refused = store.keep(input.runner);
-      input.close();
-      input = undefined;
-      port.postMessage({ type: 'kept', refused });
     } else {
       const batch = input.runner.takeCells(msg.limits);
       if (batch.last) {

@@ -14,7 +14,7 @@
  * A row whose estimate or interval was moved by a bound names the bound in `clippedBy`, so the
  * correction is visible rather than silent.
  */
-import { figuresOf, type RolledCell, type RolledFigures } from '../cube/index.js';
+import type { RolledCell } from '../cube/index.js';
 
 export type Bound = 'subscriptions' | 'largest exact child';
 
@@ -45,20 +45,18 @@ export interface ReportOptions {
   readonly levels?: readonly string[];
 }
 
-/** Rows of rolled cells, or of their figures (a roll-up done in other threads: see cube/branches.ts). */
-export function buildReport(cells: ReadonlyArray<RolledCell | RolledFigures>, options: ReportOptions = {}): ReportRow[] {
+export function buildReport(cells: readonly RolledCell[], options: ReportOptions = {}): ReportRow[] {
   const keep = options.levels !== undefined && options.levels.length > 0 ? new Set(options.levels) : undefined;
   const rows: ReportRow[] = [];
   for (const cell of cells) {
-    if (keep !== undefined && !keep.has('node' in cell ? cell.node.level : cell.level)) continue;
+    if (keep !== undefined && !keep.has(cell.node.level)) continue;
     rows.push(reportRow(cell));
   }
   return rows;
 }
 
-export function reportRow(of: RolledCell | RolledFigures): ReportRow {
-  const cell = 'node' in of ? figuresOf(of) : of;
-  const estimate = cell.estimate;
+export function reportRow(cell: RolledCell): ReportRow {
+  const estimate = cell.sketch.estimate();
   const upper = cell.subscriptions;
   const lower = cell.largestExactChild;
   let clippedBy: Bound | undefined;
@@ -77,11 +75,11 @@ export function reportRow(of: RolledCell | RolledFigures): ReportRow {
   const low = clip(estimate.low);
   const high = clip(estimate.high);
   return {
-    level: cell.level,
-    code: cell.code,
-    name: cell.name,
-    parent: cell.parent,
-    depth: cell.depth,
+    level: cell.node.level,
+    code: cell.node.code,
+    name: cell.node.name,
+    parent: cell.node.parent?.code ?? '',
+    depth: cell.node.depth,
     facets: cell.facetValues,
     subscriptions: cell.subscriptions,
     unique,

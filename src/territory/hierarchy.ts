@@ -17,7 +17,7 @@
  */
 
 import { ReachtreeError, type InputLocation } from '../errors.js';
-import { NodeStore, rememberRecipe, type StoredNode, type TerritoryNode, type TerritoryTree } from './tree.js';
+import { NodeStore, type StoredNode, type TerritoryNode, type TerritoryTree } from './tree.js';
 
 export interface HierarchyRow {
   readonly code: string;
@@ -31,10 +31,7 @@ export interface HierarchyRow {
 
 /** Builds a file-mode tree; pure (the rows come from `src/ingest/tables.ts` or from memory). */
 export function treeFromRows(rows: Iterable<HierarchyRow>, source?: string): TerritoryTree {
-  const all = [...rows];
-  const tree = new FileTree(all, source);
-  rememberRecipe(tree, { mode: 'file', rows: all.map(({ code, parent, name, level }) => ({ code, parent, name, ...(level !== undefined ? { level } : {}) })), source });
-  return tree;
+  return new FileTree([...rows], source);
 }
 
 type Where = (row: HierarchyRow, column?: string, value?: string) => InputLocation;

@@ -1,7 +1,5 @@
 // Public surface of the territory module: the tree contract, both modes, OKTMO codes and the region table.
-export type { TerritoryNode, TerritoryTree, TreeRecipe } from './tree.js';
-export { recipeOf } from './tree.js';
-export { treeFromRecipe } from './recipe.js';
+export type { TerritoryNode, TerritoryTree } from './tree.js';
 export type { LevelName } from './levels.js';
 export { OKTMO_LEVELS } from './levels.js';
 export { oktmoTree } from './oktmoTree.js';

@@ -17,7 +17,7 @@ import { ReachtreeError } from '../errors.js';
 import { OKTMO_LEVELS } from './levels.js';
 import { parseOktmoCode, type OktmoCode, type OktmoKind } from './oktmo.js';
 import { FEDERAL_DISTRICTS, FEDERATION, SUBJECTS } from './regions.js';
-import { compareCodes, NodeStore, rememberRecipe, type StoredNode, type TerritoryNode, type TerritoryTree } from './tree.js';
+import { compareCodes, NodeStore, type StoredNode, type TerritoryNode, type TerritoryTree } from './tree.js';
 
 export type NameLanguage = 'ru' | 'en';
 
@@ -65,9 +65,7 @@ const FD_RANK: ReadonlyMap<string, number> = new Map(FEDERAL_DISTRICTS.map((d, i
 
 /** The OKTMO-mode tree (see the module comment). Names keys that are not valid codes throw. */
 export function oktmoTree(options: OktmoTreeOptions = {}): TerritoryTree {
-  const tree = new OktmoTree(options);
-  rememberRecipe(tree, { mode: 'oktmo', names: options.names, language: options.language });
-  return tree;
+  return new OktmoTree(options);
 }
 
 /** Federal districts first (table order), then everything else by code. */

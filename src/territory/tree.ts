@@ -37,28 +37,6 @@ export interface TerritoryTree {
   levels(): string[];
 }
 
-/**
- * How to build a tree again elsewhere (another thread): its mode and its inputs, as plain data a
- * worker receives by structured clone. A tree built from its recipe resolves every code to a node
- * of the same code, name, level and parent, and orders its nodes the same way (OKTMO trees grow
- * as they resolve, but deterministically from the codes).
- */
-export type TreeRecipe =
-  | { readonly mode: 'oktmo'; readonly names: ReadonlyMap<string, string> | undefined; readonly language: 'ru' | 'en' | undefined }
-  | { readonly mode: 'file'; readonly rows: ReadonlyArray<{ readonly code: string; readonly parent: string; readonly name: string; readonly level?: string }>; readonly source: string | undefined };
-
-const recipes = new WeakMap<TerritoryTree, TreeRecipe>();
-
-/** Records how `tree` was built (by the mode's builder). */
-export function rememberRecipe(tree: TerritoryTree, recipe: TreeRecipe): void {
-  recipes.set(tree, recipe);
-}
-
-/** The recipe of a tree built by `oktmoTree` or `treeFromRows`; undefined for other implementations. */
-export function recipeOf(tree: TerritoryTree): TreeRecipe | undefined {
-  return recipes.get(tree);
-}
-
 /** A node as the store keeps it: the contract's fields plus its children (for the report order). */
 export class StoredNode implements TerritoryNode {
   readonly children: StoredNode[] = [];
