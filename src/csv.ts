@@ -6,3 +6,11 @@
 export function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
+
+/**
+ * fast-csv, loaded when a table, cells file or sizes file is first read: the commands that never
+ * read one (estimate without --names or --truth, sketch, union) then start ~40 ms sooner.
+ */
+export function loadFastCsv(): Promise<typeof import('fast-csv')> {
+  return import('fast-csv');
+}

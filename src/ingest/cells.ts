@@ -11,13 +11,12 @@
  * Writing streams the rows in the deterministic cell order through `writeFileAtomic`: the file is
  * complete or absent, and the same cells always give the same bytes.
  */
-import { parse } from 'fast-csv';
 import { Readable } from 'node:stream';
 import { CellsDecoder, cellRowFields, cellsHeader, encodeCells, type CellsDecoderOptions, type Cube } from '../cube/index.js';
 import { ReachtreeError, isReachtreeError } from '../errors.js';
 import { writeFileAtomic } from '../report/atomic.js';
 import type { TerritoryTree } from '../territory/index.js';
-import { csvField } from '../csv.js';
+import { csvField, loadFastCsv } from '../csv.js';
 import { openSource } from './sources.js';
 
 export interface ReadCellsOptions extends CellsDecoderOptions {
@@ -50,6 +49,7 @@ export async function readCellsStream(stream: AsyncIterable<Uint8Array>, name: s
 }
 
 async function readOne(input: Readable, file: string, decoder: CellsDecoder): Promise<void> {
+  const { parse } = await loadFastCsv();
   const parser = input.pipe(parse({ headers: false, ignoreEmpty: false, trim: false }));
   input.on('error', (e) => parser.destroy(e));
   let line = 1; // where the next record starts

@@ -11,7 +11,7 @@
  */
 
 import { createReadStream } from 'node:fs';
-import { parse } from 'fast-csv';
+import { loadFastCsv } from '../csv.js';
 import { ReachtreeError, type ErrorCode, type InputLocation } from '../errors.js';
 import { treeFromRows, type HierarchyRow } from '../territory/hierarchy.js';
 import type { TerritoryTree } from '../territory/tree.js';
@@ -194,7 +194,8 @@ async function readTable(file: string, spec: TableSpec): Promise<{ columns: Map<
 }
 
 /** Non-blank records with trimmed fields; blank lines are skipped but counted. */
-function readRecords(file: string): Promise<TableRecord[]> {
+async function readRecords(file: string): Promise<TableRecord[]> {
+  const { parse } = await loadFastCsv();
   return new Promise((resolve, reject) => {
     const records: TableRecord[] = [];
     let line = 1; // the line the next record starts on

@@ -11,7 +11,6 @@ import { formatSummary } from '../../ingest/progress.js';
 import { ingestFiles } from '../../ingest/pipeline.js';
 import { cellsCsv } from '../../ingest/cells.js';
 import { loadTree } from '../../jobs.js';
-import { checkCellsTable, checkPgUrl, parseTableName, writeCellsToTable } from '../../pg/index.js';
 import { ingestArgsFrom, treeArgsFrom, withInputOptions, withTreeOptions, writeOutput, type InputOptionArgs, type TreeOptionArgs, dashes } from '../options.js';
 import { sketchParamsFrom, withSketchParams, type SketchParamArgs } from './sketch-params.js';
 
@@ -52,17 +51,19 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
       ),
     ) as never,
   handler: async (args) => {
-    const pg = pgTarget(args);
+    // loaded only for --pg: the PostgreSQL client costs ~90 ms at every start
+    const edge = args.pg !== undefined ? await import('../../pg/index.js') : undefined;
+    const pg = pgTarget(args, edge);
     const ingestArgs = ingestArgsFrom(args);
     const params = sketchParamsFrom(args);
     const tree = await loadTree(treeArgsFrom(args));
     // a wrong URL, a missing extension or an unfit table fails now, not after a long ingest
-    if (pg !== undefined) await checkCellsTable(pg.url, pg.table, { params, facetNames: resolveIngestOptions(ingestArgs).facetColumns });
+    if (pg !== undefined) await pg.edge.checkCellsTable(pg.url, pg.table, { params, facetNames: resolveIngestOptions(ingestArgs).facetColumns });
     const { cube, summary } = await ingestFiles(dashes(args.files), tree, ingestArgs, params);
     if (args.out !== undefined) await writeOutput(args.out, cellsCsv(cube, tree));
     process.stderr.write(`reachtree: ${formatSummary(summary)}\n`);
     if (pg !== undefined) {
-      const written = await writeCellsToTable(pg.url, pg.table, cube, tree, { replace: pg.replace });
+      const written = await pg.edge.writeCellsToTable(pg.url, pg.table, cube, tree, { replace: pg.replace });
       const how = written.created ? 'created the table' : pg.replace ? `replaced ${written.deleted} rows` : 'appended';
       process.stderr.write(`reachtree: wrote ${written.inserted} cells to table ${written.table} (${how})\n`);
     }
@@ -70,15 +71,17 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
 };
 
 /** The --pg target, checked before any work; undefined without --pg. */
-function pgTarget(args: BuildArgs): { url: string; table: string; replace: boolean } | undefined {
-  if (args.pg === undefined) {
+type PgEdge = typeof import('../../pg/index.js');
+
+function pgTarget(args: BuildArgs, edge: PgEdge | undefined): { url: string; table: string; replace: boolean; edge: PgEdge } | undefined {
+  if (args.pg === undefined || edge === undefined) {
     const stray = args.table !== undefined ? '--table' : args.replace !== undefined ? '--replace' : undefined;
     if (stray !== undefined) throw new ReachtreeError('E_CONFIG_OPTION', `${stray} only applies with --pg`);
     if (args.out === undefined) throw new ReachtreeError('E_CONFIG_OPTION', 'build needs -o FILE (a cells CSV) or --pg URL --table TABLE (a PostgreSQL table), or both');
     return undefined;
   }
-  checkPgUrl(args.pg);
+  edge.checkPgUrl(args.pg);
   if (args.table === undefined) throw new ReachtreeError('E_CONFIG_OPTION', '--pg needs --table: the table to write the cells into');
-  parseTableName(args.table);
-  return { url: args.pg, table: args.table, replace: args.replace === true };
+  edge.parseTableName(args.table);
+  return { url: args.pg, table: args.table, replace: args.replace === true, edge };
 }

@@ -5,9 +5,9 @@
  * and 95 % interval per size, bytes per sketch and in total, and PostgreSQL's constraints;
  * `--simulate` checks the predicted errors with a short seeded simulation.
  */
-import { parse } from 'fast-csv';
 import { Readable } from 'node:stream';
 import type { CommandModule } from 'yargs';
+import { loadFastCsv } from '../../csv.js';
 import { ReachtreeError, isReachtreeError } from '../../errors.js';
 import { openSource } from '../../ingest/sources.js';
 import type { Confirmation } from '../../precision/confirm.js';
@@ -101,6 +101,7 @@ export function parseBytes(text: string): number {
  */
 async function readSizes(path: string): Promise<number[]> {
   const source = await openSource(path);
+  const { parse } = await loadFastCsv();
   const input = Readable.from(source);
   const parser = input.pipe(parse({ headers: false, ignoreEmpty: true, trim: true }));
   input.on('error', (e) => parser.destroy(e));
