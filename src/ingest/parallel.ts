@@ -31,11 +31,13 @@
  * workers together hold one cube, not one each. Units are `unitBytes` (2 MiB) long: per-unit
  * costs vanish, and workers still balance. A unit is copied once, from the read chunks into a
  * buffer of its own that is then transferred, not copied again. At the end the cells come back
- * from all workers at once, each worker's in batches of a few MiB, each asked for only when the
- * previous one arrived (the worker copies out the next while the reader takes this one), and the
- * worker drops each cell once copied out. A key's cell from its owner carries the sketch, from
- * the others only their subscriptions. Between inputs the workers start over with fresh cells
- * (`init`).
+ * in batches of a few MiB, each asked for only when the previous one arrived (the worker copies
+ * out the next while the reader takes this one), and the worker drops each cell once copied out.
+ * A key's cell from its owner carries the sketch, from the others only their subscriptions.
+ * Between inputs the workers start over with fresh cells (`init`), and their cells come back from
+ * all workers at once; after the last input one worker after the other, each ended as soon as its
+ * cells are in, so that its heap is given back while the reader's cube fills (national file, 2
+ * workers: peak RSS 641 → 578 MB).
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -65,6 +67,8 @@ type FromWorker =
 
 class PoolWorker {
   inFlight = 0;
+  /** Ended on purpose before the pool closes (its cells were taken after the last input). */
+  retired = false;
   onReport: (report: UnitReport) => void = () => undefined;
   /** The one request ('finish' or 'cells') awaiting its answer. */
   private answer: { resolve: (batch: CellBatch | undefined) => void; reject: (e: Error) => void } | undefined;
@@ -135,10 +139,12 @@ export class WorkerPool {
 
   constructor(size: number) {
     this.workers = Array.from({ length: size }, () => {
-      const worker = spawnWorker();
-      worker.on('error', (e) => this.fail(e));
-      worker.on('exit', (code) => this.fail(new Error(`ingest worker exited with code ${code}`)));
-      return new PoolWorker(worker, this);
+      const pw = new PoolWorker(spawnWorker(), this);
+      pw.worker.on('error', (e) => this.fail(e));
+      pw.worker.on('exit', (code) => {
+        if (!pw.retired) this.fail(new Error(`ingest worker exited with code ${code}`));
+      });
+      return pw;
     });
   }
 
@@ -185,7 +191,17 @@ export class WorkerPool {
 
   async close(): Promise<void> {
     this.closing = true;
-    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    await Promise.all(this.workers.map((w) => (w.retired ? undefined : w.worker.terminate())));
+  }
+
+  /**
+   * Ends worker `i` now: after the run's last input, once its cells were taken, so that its heap
+   * (the emptied arena, the copies it sent) is given back while the others' cells come in.
+   */
+  async retire(i: number): Promise<void> {
+    const w = this.workers[i] as PoolWorker;
+    w.retired = true;
+    await w.worker.terminate();
   }
 }
 
@@ -208,6 +224,11 @@ export interface ParallelContext {
   readonly cube: Cube;
   readonly pool: WorkerPool;
   readonly onProgress?: (rows: number) => void;
+  /**
+   * The run's last input: the workers' cells are taken one worker after the other, and each worker
+   * ends once its cells are in (`WorkerPool.retire`); the pool cannot take another input.
+   */
+  readonly lastInput?: boolean;
   /** Size of the batches the cells come back in (default 4 MiB of sketches or 4096 cells). */
   readonly batchLimits?: BatchLimits;
 }
@@ -448,7 +469,14 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
     }
 
     // ---- take the cells: from every worker at once (they are disjoint; each worker serialises its next batch while the reader takes one) ----
-    await Promise.all(pool.workers.map((_, i) => drain(i)));
+    if (ctx.lastInput === true) {
+      for (let i = 0; i < pool.workers.length; i++) {
+        await drain(i);
+        await pool.retire(i);
+      }
+    } else {
+      await Promise.all(pool.workers.map((_, i) => drain(i)));
+    }
     const rejected = reports.reduce((n, r) => n + (r?.rejected ?? 0), refusedRows);
     const invalidKeys = sighted.map(({ unit, line, territory, problem }) => {
       const reason = new ReachtreeError(problem.code, problem.message, { location: { column: territoryColumn, value: territory } }).message;

@@ -104,6 +104,7 @@ async function run(inputs: readonly Input[], tree: TerritoryTree, options: Inges
           tree,
           cube,
           pool,
+          lastInput: input === inputs[inputs.length - 1],
           onProgress: (n) => progress?.update({ file: src.name, rows: rowsBefore + n, bytesRead: src.bytesRead, size: src.size }),
         });
         if (outcome.rejected > 0 && options.rejectsFile !== undefined && again !== undefined) {

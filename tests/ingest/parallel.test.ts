@@ -256,4 +256,25 @@ describe('parallel ingest (workers > 1)', () => {
       else expect(two.cells).toBe(seq.cells);
     }
   });
+
+  it('after the last input, takes the cells worker by worker and ends each worker once its cells are in', async () => {
+    const path = await put('last.csv', manyCells(4, 15000).join('\n') + '\n');
+    const seq = await outcome([path], { workers: 1 });
+    const tree = oktmoTree();
+    const options = resolveIngestOptions({ workers: 3, unitBytes: 4000 });
+    const cube = new Cube(resolveHllParams(), options.facetColumns);
+    const pool = new WorkerPool(3);
+    const exits: number[] = [];
+    pool.workers.forEach((w, i) => w.worker.on('exit', () => exits.push(i)));
+    try {
+      const { rows } = await ingestSourceParallel(await openSource(path), { options, tree, cube, pool, lastInput: true, batchLimits: { maxBytes: 1 << 16, maxCells: 50 } });
+      expect(rows).toBe(15000);
+      expect(exits).toEqual([0, 1, 2]); // in order, each after its own cells
+      expect(pool.workers.every((w) => w.retired)).toBe(true);
+      expect(() => pool.check()).not.toThrow(); // an ended worker is not a failed one
+    } finally {
+      await pool.close();
+    }
+    expect([...cellsCsv(cube, tree)].join('')).toBe(seq.cells);
+  });
 });
