@@ -86,7 +86,8 @@ export async function formatReport(rows: readonly ReportRow[], format: ReportFor
  */
 function toCsv(rows: readonly ReportRow[], options: FormatOptions): string {
   const parts = [reportColumns(options).map(csvField).join(',')];
-  for (const row of rows) parts.push(machineValues(row, options).map((v) => (v === null ? '' : csvField(String(v)))).join(','));
+  // only text can need quoting: numbers and booleans are written as they print
+  for (const row of rows) parts.push(machineValues(row, options).map((v) => (typeof v === 'string' ? csvField(v) : v === null ? '' : String(v))).join(','));
   parts.push('');
   return parts.join('\n');
 }
