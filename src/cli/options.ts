@@ -131,3 +131,11 @@ export async function writeOutput(out: string | undefined, content: FileContent)
   }
   for await (const piece of content) process.stdout.write(piece);
 }
+
+/** The PostgreSQL edge of the library (`src/pg`), for commands given `--pg`. */
+export type PgEdge = typeof import('../pg/index.js');
+
+/** Loads the PostgreSQL edge when `--pg` was given (its client costs ~90 ms at every start), else undefined. */
+export async function loadPgEdge(pg: string | undefined): Promise<PgEdge | undefined> {
+  return pg === undefined ? undefined : import('../pg/index.js');
+}

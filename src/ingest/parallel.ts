@@ -261,6 +261,8 @@ interface Sighting {
 /** Ingests one source with the pool into ctx.cube; throws the first invalid row in default mode. */
 export async function ingestSourceParallel(source: ByteSource, ctx: ParallelContext): Promise<ParallelOutcome> {
   const { options, tree, pool } = ctx;
+  // an ended worker takes no messages: the run would wait for it forever
+  if (pool.workers.some((w) => w.retired)) throw new Error('ingestSourceParallel: the pool was used for its last input already (its workers have ended)');
   const file = source.name;
   const it = source[Symbol.asyncIterator]();
   let bytes = 0;
@@ -369,7 +371,7 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
       for (;;) {
         const batch = await pending;
         if (!batch.last) {
-          // The worker serialises the next batch while this one merges.
+          // The worker copies out the next batch while the reader takes this one.
           pending = w.nextCells(limits);
           pending.catch(() => undefined); // awaited below, unless this merge throws first
         }
@@ -468,7 +470,7 @@ export async function ingestSourceParallel(source: ByteSource, ctx: ParallelCont
       }
     }
 
-    // ---- take the cells: from every worker at once (they are disjoint; each worker serialises its next batch while the reader takes one) ----
+    // ---- take the cells (disjoint): from every worker at once, or after the last input one worker after the other, each then ended ----
     if (ctx.lastInput === true) {
       for (let i = 0; i < pool.workers.length; i++) {
         await drain(i);

@@ -272,6 +272,9 @@ describe('parallel ingest (workers > 1)', () => {
       expect(exits).toEqual([0, 1, 2]); // in order, each after its own cells
       expect(pool.workers.every((w) => w.retired)).toBe(true);
       expect(() => pool.check()).not.toThrow(); // an ended worker is not a failed one
+      const again = await openSource(path);
+      await expect(ingestSourceParallel(again, { options, tree, cube, pool })).rejects.toThrow(/last input already/);
+      await again.close();
     } finally {
       await pool.close();
     }

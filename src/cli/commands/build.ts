@@ -11,7 +11,7 @@ import { formatSummary } from '../../ingest/progress.js';
 import { ingestFiles } from '../../ingest/pipeline.js';
 import { cellsCsv } from '../../ingest/cells.js';
 import { loadTree } from '../../jobs.js';
-import { ingestArgsFrom, treeArgsFrom, withInputOptions, withTreeOptions, writeOutput, type InputOptionArgs, type TreeOptionArgs, dashes } from '../options.js';
+import { ingestArgsFrom, loadPgEdge, treeArgsFrom, withInputOptions, withTreeOptions, writeOutput, type InputOptionArgs, type TreeOptionArgs, type PgEdge, dashes } from '../options.js';
 import { sketchParamsFrom, withSketchParams, type SketchParamArgs } from './sketch-params.js';
 
 interface PgOutputArgs {
@@ -51,8 +51,7 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
       ),
     ) as never,
   handler: async (args) => {
-    // loaded only for --pg: the PostgreSQL client costs ~90 ms at every start
-    const edge = args.pg !== undefined ? await import('../../pg/index.js') : undefined;
+    const edge = await loadPgEdge(args.pg);
     const pg = pgTarget(args, edge);
     const ingestArgs = ingestArgsFrom(args);
     const params = sketchParamsFrom(args);
@@ -71,8 +70,6 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
 };
 
 /** The --pg target, checked before any work; undefined without --pg. */
-type PgEdge = typeof import('../../pg/index.js');
-
 function pgTarget(args: BuildArgs, edge: PgEdge | undefined): { url: string; table: string; replace: boolean; edge: PgEdge } | undefined {
   if (args.pg === undefined || edge === undefined) {
     const stray = args.table !== undefined ? '--table' : args.replace !== undefined ? '--replace' : undefined;

@@ -7,7 +7,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { ReachtreeError } from '../../errors.js';
 import { loadTree, reportCube, reportFromCells, type ReportResult } from '../../jobs.js';
 import { emitReport } from '../emit.js';
-import { levelsFrom, treeArgsFrom, withReportOptions, withTreeOptions, type ReportOptionArgs, type TreeOptionArgs, dashes } from '../options.js';
+import { levelsFrom, loadPgEdge, treeArgsFrom, withReportOptions, withTreeOptions, type ReportOptionArgs, type TreeOptionArgs, type PgEdge, dashes } from '../options.js';
 
 interface PgInputArgs {
   pg?: string;
@@ -48,8 +48,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
     const files = dashes(args.files ?? []);
     const report = { levels: levelsFrom(args), allNodes: args['all-nodes'] };
     let result: ReportResult;
-    // loaded only for --pg: the PostgreSQL client costs ~90 ms at every start
-    const edge = args.pg !== undefined ? await import('../../pg/index.js') : undefined;
+    const edge = await loadPgEdge(args.pg);
     const query = pgQuery(args, files, edge);
     if (query === undefined) {
       result = await reportFromCells(files, { tree: treeArgsFrom(args), report });
@@ -63,8 +62,6 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
 };
 
 /** The --pg source, checked before any work; undefined when the cells come from files. */
-type PgEdge = typeof import('../../pg/index.js');
-
 function pgQuery(args: ReportArgs, files: readonly string[], edge: PgEdge | undefined): { url: string; sql: string; edge: PgEdge } | undefined {
   if (args.pg === undefined || edge === undefined) {
     const stray = args.query !== undefined ? '--query' : args.table !== undefined ? '--table' : undefined;
